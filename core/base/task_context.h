@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+
+namespace easel {
+
+//! The one small object passed down every long operation: it carries progress
+//! out and cancellation in. Long work calls progress() now and then and polls
+//! isCanceled() per chunk / round / batch; on cancel it returns
+//! ErrorCode::Canceled (or, where the issue says so, what it has finished).
+//!
+//! Thread-safe: progress() may be called from any worker thread; the callback
+//! is serialised and rate-limited, so hot loops may call it freely.
+class TaskContext
+{
+public:
+    using ProgressCallback = std::function<void(double fraction, const QString &message)>;
+
+    TaskContext() = default;
+    explicit TaskContext(ProgressCallback callback) : m_callback(std::move(callback)) {}
+    TaskContext(const TaskContext &) = delete;
+    TaskContext &operator=(const TaskContext &) = delete;
+
+    //! Reports progress in [0, 1] with a short message ("Reading rows").
+    void progress(double fraction, const QString &message = {});
+    //! Last reported fraction.
+    double fraction() const { return m_fraction.load(std::memory_order_relaxed); }
+
+    //! Asks the running work to stop. Safe from any thread.
+    void cancel() { m_canceled.store(true, std::memory_order_relaxed); }
+    bool isCanceled() const { return m_canceled.load(std::memory_order_relaxed); }
+
+
+private:
+    ProgressCallback m_callback;
+    std::atomic<bool> m_canceled{false};
+    std::atomic<double> m_fraction{0.0};
+    std::mutex m_mutex;
+    qint64 m_lastReportMs = -1;
+    QString m_lastMessage;
+};
+
+//! Safe helpers for an optional context.
+inline bool isCanceled(const TaskContext *ctx) { return ctx && ctx->isCanceled(); }
+inline void reportProgress(TaskContext *ctx, double fraction, const QString &message = {})
+{
+    if (ctx)
+        ctx->progress(fraction, message);
+}
+
+} // namespace easel

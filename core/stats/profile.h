@@ -1,0 +1,30 @@
+#pragma once
+
+#include "stats/column_stats.h"
+#include "stats/correlation.h"
+#include "stats/warnings.h"
+
+namespace easel {
+
+//! Everything Easel knows about a table's columns: what `easel-cli inspect`
+//! prints and what the data set page shows.
+struct Profile
+{
+    std::vector<ColumnStats> columns;
+    std::vector<DataWarning> warnings;
+    int64_t duplicateRows = 0;
+    CorrelationMatrix pearson;
+    CorrelationMatrix spearman;
+    CorrelationMatrix association;
+};
+
+struct ProfileOptions
+{
+    QString target;             //!< passed to computeWarnings
+    bool correlations = true;   //!< compute the three matrices
+};
+
+//! Computes stats, warnings and correlations. Empty Profile if canceled.
+Profile profileTable(const Table &table, const ProfileOptions &options = {}, TaskContext *ctx = nullptr);
+
+} // namespace easel

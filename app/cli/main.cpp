@@ -1,0 +1,64 @@
+// easel-cli: everything the studio does, headless.
+#include "cli_commands.h"
+
+#include <easel/version.h>
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace {
+
+void printUsage(FILE *out)
+{
+    std::fputs("Usage: easel-cli COMMAND [OPTIONS]\n"
+               "\n"
+               "Commands:\n"
+               "  inspect FILE [--json]          Read a CSV and summarise every column\n"
+               "  import FILE [--name NAME]      Add a CSV to the library\n"
+               "  datasets [--json]              List the data sets in the library\n"
+               "\n"
+               "Options for every command:\n"
+               "  --library PATH                 Use this library file (default: $EASEL_LIBRARY,\n"
+               "                                 else the app-data folder)\n"
+               "  --help, --version\n"
+               "\n"
+               "Run 'easel-cli COMMAND --help' for a command's own options.\n",
+               out);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("easel"));
+    QCoreApplication::setApplicationName(QStringLiteral("easel"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(EASEL_VERSION_STRING));
+
+    QStringList args = app.arguments().mid(1);
+    if (args.isEmpty()) {
+        printUsage(stderr);
+        return easel::cli::ExitUsage;
+    }
+    const QString command = args.takeFirst();
+    if (command == QLatin1String("--help") || command == QLatin1String("-h") || command == QLatin1String("help")) {
+        printUsage(stdout);
+        return easel::cli::ExitOk;
+    }
+    if (command == QLatin1String("--version")) {
+        std::printf("easel-cli %s\n", EASEL_VERSION_STRING);
+        return easel::cli::ExitOk;
+    }
+    if (command == QLatin1String("inspect"))
+        return easel::cli::runInspect(args);
+    if (command == QLatin1String("import"))
+        return easel::cli::runImport(args);
+    if (command == QLatin1String("datasets"))
+        return easel::cli::runDatasets(args);
+
+    std::fprintf(stderr, "easel-cli: unknown command '%s'.\n\n", qPrintable(command));
+    printUsage(stderr);
+    return easel::cli::ExitUsage;
+}

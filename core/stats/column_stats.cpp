@@ -1,0 +1,499 @@
+#include "stats/column_stats.h"
+
+#include <QJsonArray>
+#include <QtConcurrent/QtConcurrentMap>
+
+#include <algorithm>
+#include <atomic>
+#include <numeric>
+
+namespace easel {
+
+namespace {
+
+constexpr double kNaN = ColumnStats::kNaN;
+constexpr size_t kMaxTopValues = 20;
+
+//! A column's present values as sorted distinct values with their counts: the
+//! one representation every order statistic, moment and histogram is read from.
+struct ValueCounts
+{
+    std::vector<double> values;   //!< increasing, distinct
+    std::vector<int64_t> counts;  //!< same length, > 0
+    std::vector<int64_t> cumulative; //!< cumulative[i] = counts[0] + … + counts[i]
+    int64_t total = 0;
+
+    void finish()
+    {
+        cumulative.resize(counts.size());
+        int64_t sum = 0;
+        for (size_t i = 0; i < counts.size(); ++i) {
+            sum += counts[i];
+            cumulative[i] = sum;
+        }
+        total = sum;
+    }
+
+    //! The value of 0-based rank k in sorted order.
+    double atRank(int64_t k) const
+    {
+        const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), k);
+        return values[size_t(it - cumulative.begin())];
+    }
+
+    //! Linear interpolation between order statistics, as numpy.quantile's default
+    //! ("linear", with numpy's lerp that is exact at both ends).
+    double quantile(double q) const
+    {
+        if (total == 0)
+            return kNaN;
+        const double pos = q * double(total - 1);
+        const int64_t lo = int64_t(std::floor(pos));
+        const double t = pos - double(lo);
+        const double a = atRank(lo);
+        const double b = atRank(std::min<int64_t>(lo + 1, total - 1));
+        const double diff = b - a;
+        return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
+    }
+};
+
+//! Sorted doubles → distinct values with counts.
+ValueCounts compress(const std::vector<double> &sorted)
+{
+    ValueCounts vc;
+    for (size_t i = 0; i < sorted.size();) {
+        size_t j = i + 1;
+        while (j < sorted.size() && sorted[j] == sorted[i])
+            ++j;
+        vc.values.push_back(sorted[i]);
+        vc.counts.push_back(int64_t(j - i));
+        i = j;
+    }
+    vc.finish();
+    return vc;
+}
+
+//! Present Int64 values → ValueCounts: a counting array for compact ranges, a sort otherwise.
+ValueCounts int64Counts(const std::vector<int64_t> &data)
+{
+    int64_t lo = std::numeric_limits<int64_t>::max(), hi = std::numeric_limits<int64_t>::min();
+    size_t present = 0;
+    for (int64_t v : data) {
+        if (v == kMissingInt64)
+            continue;
+        ++present;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+    }
+    if (present == 0)
+        return {};
+    const uint64_t range = uint64_t(hi) - uint64_t(lo);
+    if (range < uint64_t(std::max<size_t>(2 * present, 1 << 16)) && range < (uint64_t(1) << 26)) {
+        std::vector<int64_t> counts(size_t(range) + 1, 0);
+        for (int64_t v : data)
+            if (v != kMissingInt64)
+                ++counts[size_t(uint64_t(v) - uint64_t(lo))];
+        ValueCounts vc;
+        for (size_t i = 0; i < counts.size(); ++i) {
+            if (counts[i]) {
+                vc.values.push_back(double(int64_t(uint64_t(lo) + i)));
+                vc.counts.push_back(counts[i]);
+            }
+        }
+        vc.finish();
+        return vc;
+    }
+    std::vector<int64_t> sorted;
+    sorted.reserve(present);
+    for (int64_t v : data)
+        if (v != kMissingInt64)
+            sorted.push_back(v);
+    std::sort(sorted.begin(), sorted.end());
+    ValueCounts vc;
+    for (size_t i = 0; i < sorted.size();) {
+        size_t j = i + 1;
+        while (j < sorted.size() && sorted[j] == sorted[i])
+            ++j;
+        vc.values.push_back(double(sorted[i]));
+        vc.counts.push_back(int64_t(j - i));
+        i = j;
+    }
+    vc.finish();
+    return vc;
+}
+
+//! Histogram over ValueCounts. Integer-valued data gets bins whose edges fall on
+//! half-integers (one bin per value when the range is under 50); otherwise
+//! Freedman–Diaconis (Sturges when the IQR is 0), clamped to 5..50 bins.
+Histogram makeHistogram(const ValueCounts &vc, bool integerValued)
+{
+    Histogram h;
+    if (vc.total == 0)
+        return h;
+    const double lo = vc.values.front(), hi = vc.values.back();
+    if (lo == hi) {
+        h.edges = {lo - 0.5, lo + 0.5};
+        h.counts = {vc.total};
+        return h;
+    }
+    const double n = double(vc.total);
+    if (integerValued && hi - lo < 50) {
+        const int bins = int(hi - lo) + 1;
+        for (int i = 0; i <= bins; ++i)
+            h.edges.push_back(lo - 0.5 + i);
+        h.counts.assign(size_t(bins), 0);
+        for (size_t i = 0; i < vc.values.size(); ++i)
+            h.counts[size_t(vc.values[i] - lo)] += vc.counts[i];
+        return h;
+    }
+    const double iqr = vc.quantile(0.75) - vc.quantile(0.25);
+    const double width = 2.0 * iqr / std::cbrt(n);
+    double bins = width > 0 ? std::ceil((hi - lo) / width) : std::ceil(std::log2(n)) + 1;
+    bins = std::clamp(bins, 5.0, 50.0);
+    double step;
+    double start;
+    if (integerValued) {
+        step = std::ceil((hi - lo + 1) / bins);
+        start = lo - 0.5;
+        bins = std::ceil((hi - lo + 1) / step);
+    } else {
+        step = (hi - lo) / bins;
+        start = lo;
+    }
+    const int nb = int(bins);
+    for (int i = 0; i <= nb; ++i)
+        h.edges.push_back(start + step * i);
+    if (!integerValued)
+        h.edges.back() = hi;
+    h.counts.assign(size_t(nb), 0);
+    for (size_t i = 0; i < vc.values.size(); ++i) {
+        const int b = std::clamp(int(std::floor((vc.values[i] - start) / step)), 0, nb - 1);
+        h.counts[size_t(b)] += vc.counts[i];
+    }
+    return h;
+}
+
+//! Mean, sample standard deviation, skewness (as pandas' Series.skew), quantiles,
+//! zeros and IQR outliers of finite values.
+void fillNumeric(ColumnStats &s, const ValueCounts &vc, bool integerValued, bool outliers)
+{
+    const int64_t n = vc.total;
+    if (n == 0)
+        return;
+    s.min = vc.values.front();
+    s.max = vc.values.back();
+    double sum = 0;
+    for (size_t i = 0; i < vc.values.size(); ++i)
+        sum += vc.values[i] * double(vc.counts[i]);
+    s.mean = sum / double(n);
+    double m2 = 0, m3 = 0;
+    for (size_t i = 0; i < vc.values.size(); ++i) {
+        const double d = vc.values[i] - s.mean;
+        const double c = double(vc.counts[i]);
+        m2 += c * d * d;
+        m3 += c * d * d * d;
+    }
+    // pandas zeroes sums this small to hide floating-point error.
+    if (std::abs(m2) < 1e-14)
+        m2 = 0;
+    if (std::abs(m3) < 1e-14)
+        m3 = 0;
+    s.stddev = n >= 2 ? std::sqrt(m2 / double(n - 1)) : kNaN;
+    if (n >= 3) {
+        const double dn = double(n);
+        s.skewness = m2 == 0 ? 0.0 : dn * std::sqrt(dn - 1) / (dn - 2) * (m3 / std::pow(m2, 1.5));
+    }
+    for (size_t i = 0; i < ColumnStats::kQuantileLevels.size(); ++i)
+        s.quantiles[i] = vc.quantile(ColumnStats::kQuantileLevels[i]);
+    const auto zero = std::lower_bound(vc.values.begin(), vc.values.end(), 0.0);
+    if (zero != vc.values.end() && *zero == 0.0)
+        s.zeros = vc.counts[size_t(zero - vc.values.begin())];
+    if (outliers) {
+        const double q1 = s.quantiles[2], q3 = s.quantiles[4];
+        const double lowFence = q1 - 1.5 * (q3 - q1), highFence = q3 + 1.5 * (q3 - q1);
+        for (size_t i = 0; i < vc.values.size(); ++i)
+            if (vc.values[i] < lowFence || vc.values[i] > highFence)
+                s.outliers += vc.counts[i];
+    }
+    s.histogram = makeHistogram(vc, integerValued);
+}
+
+//! Number of Unicode code points in UTF-8 text.
+int64_t utf8Length(const std::string &text)
+{
+    int64_t n = 0;
+    for (unsigned char c : text)
+        n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+void fillString(ColumnStats &s, const Column &column)
+{
+    const auto &dict = column.dictionary();
+    std::vector<int64_t> counts(dict.size(), 0);
+    for (int32_t code : column.codes()) {
+        if (code >= 0 && size_t(code) < counts.size())
+            ++counts[size_t(code)];
+        else
+            ++s.missing;
+    }
+    s.count = int64_t(column.codes().size()) - s.missing;
+    std::vector<int32_t> used;
+    int64_t lenMin = std::numeric_limits<int64_t>::max(), lenMax = 0;
+    double lenSum = 0;
+    for (size_t code = 0; code < counts.size(); ++code) {
+        if (!counts[code])
+            continue;
+        used.push_back(int32_t(code));
+        const int64_t len = utf8Length(dict[code]);
+        lenMin = std::min(lenMin, len);
+        lenMax = std::max(lenMax, len);
+        lenSum += double(len) * double(counts[code]);
+    }
+    s.distinct = int64_t(used.size());
+    if (s.count > 0) {
+        s.lengthMin = double(lenMin);
+        s.lengthMax = double(lenMax);
+        s.lengthMean = lenSum / double(s.count);
+    }
+    const auto byFrequency = [&](int32_t a, int32_t b) {
+        if (counts[size_t(a)] != counts[size_t(b)])
+            return counts[size_t(a)] > counts[size_t(b)];
+        return dict[size_t(a)] < dict[size_t(b)];
+    };
+    const size_t top = std::min(kMaxTopValues, used.size());
+    std::partial_sort(used.begin(), used.begin() + ptrdiff_t(top), used.end(), byFrequency);
+    for (size_t i = 0; i < top; ++i)
+        s.topValues.push_back({QString::fromStdString(dict[size_t(used[i])]), counts[size_t(used[i])]});
+}
+
+void fillTopValues(ColumnStats &s, const ValueCounts &vc)
+{
+    std::vector<size_t> order(vc.values.size());
+    std::iota(order.begin(), order.end(), size_t(0));
+    const size_t top = std::min(kMaxTopValues, order.size());
+    // values are increasing, so ties by index are ties by value.
+    std::partial_sort(order.begin(), order.begin() + ptrdiff_t(top), order.end(), [&](size_t a, size_t b) {
+        return vc.counts[a] != vc.counts[b] ? vc.counts[a] > vc.counts[b] : a < b;
+    });
+    for (size_t i = 0; i < top; ++i)
+        s.topValues.push_back({QString::number(qint64(vc.values[order[i]])), vc.counts[order[i]]});
+}
+
+QJsonValue jsonNumber(double v)
+{
+    return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
+}
+
+double numberFrom(const QJsonValue &v)
+{
+    return v.isDouble() ? v.toDouble() : kNaN;
+}
+
+QString quantileKey(size_t i)
+{
+    return QStringLiteral("p%1").arg(ColumnStats::kQuantileLevels[i] * 100, 0, 'g', 3);
+}
+
+bool hasMoments(ColumnType t) { return isNumeric(t) || t == ColumnType::Boolean; }
+bool hasTopValues(ColumnType t)
+{
+    return t == ColumnType::Categorical || t == ColumnType::Text || t == ColumnType::Identifier
+           || t == ColumnType::Boolean;
+}
+bool hasLengths(ColumnType t)
+{
+    return t == ColumnType::Categorical || t == ColumnType::Text || t == ColumnType::Identifier;
+}
+
+} // namespace
+
+ColumnStats computeColumnStats(const Column &column)
+{
+    ColumnStats s;
+    s.name = column.name();
+    s.type = column.type();
+    const ColumnType type = column.type();
+    switch (column.storage()) {
+    case Storage::String:
+        fillString(s, column);
+        break;
+    case Storage::Bool: {
+        int64_t counts[2] = {0, 0};
+        for (int8_t v : column.bools()) {
+            if (v == 0 || v == 1)
+                ++counts[v];
+            else
+                ++s.missing;
+        }
+        s.count = counts[0] + counts[1];
+        ValueCounts vc;
+        for (int v = 0; v < 2; ++v) {
+            if (counts[v]) {
+                vc.values.push_back(v);
+                vc.counts.push_back(counts[v]);
+            }
+        }
+        vc.finish();
+        s.distinct = int64_t(vc.values.size());
+        fillNumeric(s, vc, true, false);
+        const int first = counts[1] > counts[0] ? 1 : 0; // ties: "false" < "true"
+        for (int v : {first, 1 - first})
+            if (counts[v])
+                s.topValues.push_back({v ? QStringLiteral("true") : QStringLiteral("false"), counts[v]});
+        break;
+    }
+    case Storage::Float64: {
+        std::vector<double> finite;
+        finite.reserve(column.doubles().size());
+        bool posInf = false, negInf = false;
+        for (double v : column.doubles()) {
+            if (std::isnan(v)) {
+                ++s.missing;
+            } else if (std::isinf(v)) {
+                ++s.infinities;
+                (v > 0 ? posInf : negInf) = true;
+            } else {
+                finite.push_back(v == 0.0 ? 0.0 : v); // -0 counts as 0
+            }
+        }
+        s.count = int64_t(column.doubles().size()) - s.missing;
+        std::sort(finite.begin(), finite.end());
+        const ValueCounts vc = compress(finite);
+        s.distinct = int64_t(vc.values.size()) + posInf + negInf;
+        fillNumeric(s, vc, false, true);
+        break;
+    }
+    case Storage::Int64: {
+        const ValueCounts vc = int64Counts(column.int64s());
+        s.count = vc.total;
+        s.missing = int64_t(column.int64s().size()) - vc.total;
+        s.distinct = int64_t(vc.values.size());
+        if (isTemporal(type)) {
+            if (vc.total > 0) {
+                s.firstTimestamp = vc.values.front();
+                s.lastTimestamp = vc.values.back();
+            }
+            s.histogram = makeHistogram(vc, false);
+        } else if (type == ColumnType::Identifier) {
+            fillTopValues(s, vc);
+        } else {
+            fillNumeric(s, vc, true, true);
+        }
+        break;
+    }
+    }
+    return s;
+}
+
+std::vector<ColumnStats> computeColumnStats(const Table &table, TaskContext *ctx)
+{
+    const size_t n = table.columnCount();
+    std::vector<ColumnStats> result(n);
+    std::vector<size_t> indices(n);
+    std::iota(indices.begin(), indices.end(), size_t(0));
+    std::atomic<size_t> done{0};
+    QtConcurrent::blockingMap(indices, [&](size_t i) {
+        if (isCanceled(ctx))
+            return;
+        result[i] = computeColumnStats(table.column(i));
+        const size_t finished = ++done;
+        reportProgress(ctx, double(finished) / double(n),
+                       QStringLiteral("Summarising column %1 of %2").arg(finished).arg(n));
+    });
+    if (isCanceled(ctx))
+        return {};
+    return result;
+}
+
+QJsonObject ColumnStats::toJson() const
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("name"), name);
+    o.insert(QStringLiteral("type"), columnTypeName(type));
+    o.insert(QStringLiteral("count"), qint64(count));
+    o.insert(QStringLiteral("missing"), qint64(missing));
+    o.insert(QStringLiteral("distinct"), qint64(distinct));
+    if (hasMoments(type)) {
+        o.insert(QStringLiteral("mean"), jsonNumber(mean));
+        o.insert(QStringLiteral("stddev"), jsonNumber(stddev));
+        o.insert(QStringLiteral("min"), jsonNumber(min));
+        o.insert(QStringLiteral("max"), jsonNumber(max));
+        o.insert(QStringLiteral("skewness"), jsonNumber(skewness));
+        QJsonObject q;
+        for (size_t i = 0; i < quantiles.size(); ++i)
+            q.insert(quantileKey(i), jsonNumber(quantiles[i]));
+        o.insert(QStringLiteral("quantiles"), q);
+        o.insert(QStringLiteral("zeros"), qint64(zeros));
+        o.insert(QStringLiteral("outliers"), qint64(outliers));
+        o.insert(QStringLiteral("infinities"), qint64(infinities));
+    }
+    if (isTemporal(type)) {
+        o.insert(QStringLiteral("first_timestamp"), jsonNumber(firstTimestamp));
+        o.insert(QStringLiteral("last_timestamp"), jsonNumber(lastTimestamp));
+        const bool dateOnly = type == ColumnType::Date;
+        if (std::isfinite(firstTimestamp)) {
+            o.insert(QStringLiteral("first"), formatTimestamp(int64_t(firstTimestamp), dateOnly));
+            o.insert(QStringLiteral("last"), formatTimestamp(int64_t(lastTimestamp), dateOnly));
+        }
+    }
+    if (hasMoments(type) || isTemporal(type)) {
+        QJsonArray edges, counts;
+        for (double e : histogram.edges)
+            edges.append(jsonNumber(e));
+        for (int64_t c : histogram.counts)
+            counts.append(qint64(c));
+        o.insert(QStringLiteral("histogram"),
+                 QJsonObject{{QStringLiteral("edges"), edges}, {QStringLiteral("counts"), counts}});
+    }
+    if (hasTopValues(type)) {
+        QJsonArray top;
+        for (const ValueCount &vc : topValues)
+            top.append(QJsonObject{{QStringLiteral("value"), vc.value}, {QStringLiteral("count"), qint64(vc.count)}});
+        o.insert(QStringLiteral("top_values"), top);
+    }
+    if (hasLengths(type)) {
+        o.insert(QStringLiteral("length_min"), jsonNumber(lengthMin));
+        o.insert(QStringLiteral("length_mean"), jsonNumber(lengthMean));
+        o.insert(QStringLiteral("length_max"), jsonNumber(lengthMax));
+    }
+    return o;
+}
+
+ColumnStats ColumnStats::fromJson(const QJsonObject &json)
+{
+    ColumnStats s;
+    s.name = json.value(QStringLiteral("name")).toString();
+    columnTypeFromName(json.value(QStringLiteral("type")).toString(), &s.type);
+    s.count = json.value(QStringLiteral("count")).toInteger();
+    s.missing = json.value(QStringLiteral("missing")).toInteger();
+    s.distinct = json.value(QStringLiteral("distinct")).toInteger();
+    s.mean = numberFrom(json.value(QStringLiteral("mean")));
+    s.stddev = numberFrom(json.value(QStringLiteral("stddev")));
+    s.min = numberFrom(json.value(QStringLiteral("min")));
+    s.max = numberFrom(json.value(QStringLiteral("max")));
+    s.skewness = numberFrom(json.value(QStringLiteral("skewness")));
+    const QJsonObject q = json.value(QStringLiteral("quantiles")).toObject();
+    for (size_t i = 0; i < s.quantiles.size(); ++i)
+        s.quantiles[i] = numberFrom(q.value(quantileKey(i)));
+    s.zeros = json.value(QStringLiteral("zeros")).toInteger();
+    s.outliers = json.value(QStringLiteral("outliers")).toInteger();
+    s.infinities = json.value(QStringLiteral("infinities")).toInteger();
+    const QJsonObject h = json.value(QStringLiteral("histogram")).toObject();
+    for (const QJsonValue &e : h.value(QStringLiteral("edges")).toArray())
+        s.histogram.edges.push_back(numberFrom(e));
+    for (const QJsonValue &c : h.value(QStringLiteral("counts")).toArray())
+        s.histogram.counts.push_back(c.toInteger());
+    for (const QJsonValue &v : json.value(QStringLiteral("top_values")).toArray()) {
+        const QJsonObject o = v.toObject();
+        s.topValues.push_back({o.value(QStringLiteral("value")).toString(), o.value(QStringLiteral("count")).toInteger()});
+    }
+    s.firstTimestamp = numberFrom(json.value(QStringLiteral("first_timestamp")));
+    s.lastTimestamp = numberFrom(json.value(QStringLiteral("last_timestamp")));
+    s.lengthMin = numberFrom(json.value(QStringLiteral("length_min")));
+    s.lengthMean = numberFrom(json.value(QStringLiteral("length_mean")));
+    s.lengthMax = numberFrom(json.value(QStringLiteral("length_max")));
+    return s;
+}
+
+} // namespace easel

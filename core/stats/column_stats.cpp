@@ -1,4 +1,5 @@
 #include "stats/column_stats.h"
+#include "stats/radix_sort.h"
 
 #include <QJsonArray>
 #include <QtConcurrent/QtConcurrentMap>
@@ -108,7 +109,10 @@ ValueCounts int64Counts(const std::vector<int64_t> &data)
     for (int64_t v : data)
         if (v != kMissingInt64)
             sorted.push_back(v);
-    std::sort(sorted.begin(), sorted.end());
+    if (sorted.size() < 256)
+        std::sort(sorted.begin(), sorted.end());
+    else
+        detail::radixSort(sorted, [](int64_t v) { return uint64_t(v) ^ 0x8000000000000000ull; });
     ValueCounts vc;
     for (size_t i = 0; i < sorted.size();) {
         size_t j = i + 1;
@@ -358,7 +362,7 @@ ColumnStats computeColumnStats(const Column &column)
             }
         }
         s.count = int64_t(column.doubles().size()) - s.missing;
-        std::sort(finite.begin(), finite.end());
+        detail::radixSortDoubles(finite);
         const ValueCounts vc = compress(finite);
         s.distinct = int64_t(vc.values.size()) + posInf + negInf;
         fillNumeric(s, vc, false, true);

@@ -1,0 +1,377 @@
+#include "stats/correlation.h"
+#include "stats/radix_sort.h"
+
+#include <QJsonArray>
+#include <QtConcurrent/QtConcurrentMap>
+
+#include <algorithm>
+#include <atomic>
+#include <numeric>
+#include <unordered_map>
+
+namespace easel {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+bool isCorrelationNumeric(ColumnType t) { return isNumeric(t) || t == ColumnType::Boolean; }
+bool isAssociationCategorical(ColumnType t) { return t == ColumnType::Categorical || t == ColumnType::Boolean; }
+
+//! One numeric column as doubles, NaN where missing or infinite.
+struct NumericColumn
+{
+    std::vector<double> x;
+    bool complete = true;  //!< no NaN at all
+    std::vector<double> centered;  //!< x - mean, filled only when complete
+    double norm = 0;               //!< |centered|
+};
+
+NumericColumn numericColumn(const Column &column)
+{
+    NumericColumn c;
+    const size_t n = column.size();
+    c.x.resize(n);
+    for (size_t r = 0; r < n; ++r) {
+        double v = column.numberAt(r);
+        if (!std::isfinite(v))
+            v = kNaN;
+        c.x[r] = v;
+        c.complete = c.complete && !std::isnan(v);
+    }
+    return c;
+}
+
+void prepareCentered(NumericColumn &c)
+{
+    if (!c.complete || c.x.empty())
+        return;
+    const double mean = std::accumulate(c.x.begin(), c.x.end(), 0.0) / double(c.x.size());
+    c.centered.resize(c.x.size());
+    double ss = 0;
+    for (size_t r = 0; r < c.x.size(); ++r) {
+        c.centered[r] = c.x[r] - mean;
+        ss += c.centered[r] * c.centered[r];
+    }
+    c.norm = std::sqrt(ss);
+}
+
+double ratio(double cov, double denominator)
+{
+    if (!(denominator > 0))
+        return kNaN;
+    return std::clamp(cov / denominator, -1.0, 1.0);
+}
+
+//! Pearson r over rows where both are present (two passes, as pandas' nancorr).
+double pearsonPair(const std::vector<double> &x, const std::vector<double> &y)
+{
+    double sx = 0, sy = 0;
+    int64_t n = 0;
+    const size_t rows = std::min(x.size(), y.size());
+    for (size_t r = 0; r < rows; ++r) {
+        if (std::isnan(x[r]) || std::isnan(y[r]))
+            continue;
+        sx += x[r];
+        sy += y[r];
+        ++n;
+    }
+    if (n < 2)
+        return kNaN;
+    const double mx = sx / double(n), my = sy / double(n);
+    double sxx = 0, syy = 0, sxy = 0;
+    for (size_t r = 0; r < rows; ++r) {
+        if (std::isnan(x[r]) || std::isnan(y[r]))
+            continue;
+        const double dx = x[r] - mx, dy = y[r] - my;
+        sxx += dx * dx;
+        syy += dy * dy;
+        sxy += dx * dy;
+    }
+    return ratio(sxy, std::sqrt(sxx * syy));
+}
+
+double pearsonOf(const NumericColumn &a, const NumericColumn &b)
+{
+    if (a.complete && b.complete && !a.centered.empty() && a.centered.size() == b.centered.size()) {
+        if (a.x.size() < 2)
+            return kNaN;
+        double dot = 0;
+        for (size_t r = 0; r < a.centered.size(); ++r)
+            dot += a.centered[r] * b.centered[r];
+        return ratio(dot, a.norm * b.norm);
+    }
+    return pearsonPair(a.x, b.x);
+}
+
+//! Rows of the present values of x in increasing order of value (the one sort per column).
+std::vector<uint32_t> sortedRows(const std::vector<double> &x)
+{
+    struct Item
+    {
+        uint64_t key;
+        uint32_t row;
+    };
+    std::vector<Item> items;
+    items.reserve(x.size());
+    for (size_t r = 0; r < x.size(); ++r)
+        if (!std::isnan(x[r]))
+            items.push_back({detail::sortKey(x[r] == 0.0 ? 0.0 : x[r]), uint32_t(r)});
+    detail::radixSort(items, [](const Item &i) { return i.key; });
+    std::vector<uint32_t> rows(items.size());
+    for (size_t i = 0; i < items.size(); ++i)
+        rows[i] = items[i].row;
+    return rows;
+}
+
+//! 1-based average ranks of x over the rows in sorted order that keep(row) accepts;
+//! NaN elsewhere.
+template<typename Keep>
+std::vector<double> averageRanks(const std::vector<double> &x, const std::vector<uint32_t> &order, Keep keep)
+{
+    std::vector<double> ranks(x.size(), kNaN);
+    double rank = 0;  // rows ranked so far
+    for (size_t i = 0; i < order.size();) {
+        const double v = x[order[i]];
+        size_t j = i;
+        size_t kept = 0;
+        for (; j < order.size() && x[order[j]] == v; ++j)
+            kept += keep(order[j]);
+        const double average = rank + (double(kept) + 1.0) / 2.0;
+        for (size_t m = i; m < j; ++m)
+            if (keep(order[m]))
+                ranks[order[m]] = average;
+        rank += double(kept);
+        i = j;
+    }
+    return ranks;
+}
+
+template<typename Fn>
+void forEachPair(int n, TaskContext *ctx, const QString &message, double from, double to, Fn fn)
+{
+    std::vector<std::pair<int, int>> pairs;
+    for (int i = 0; i < n; ++i)
+        for (int j = i; j < n; ++j)
+            pairs.emplace_back(i, j);
+    std::atomic<size_t> done{0};
+    const size_t total = pairs.size();
+    QtConcurrent::blockingMap(pairs, [&](const std::pair<int, int> &p) {
+        if (isCanceled(ctx))
+            return;
+        fn(p.first, p.second);
+        const size_t finished = ++done;
+        reportProgress(ctx, from + (to - from) * double(finished) / double(total), message);
+    });
+}
+
+CorrelationMatrix emptyMatrix(const Table &table, bool (*accept)(ColumnType), std::vector<size_t> *indices)
+{
+    CorrelationMatrix m;
+    for (size_t i = 0; i < table.columnCount(); ++i) {
+        if (accept(table.column(i).type())) {
+            m.columns.append(table.column(i).name());
+            indices->push_back(i);
+        }
+    }
+    m.values.assign(indices->size() * indices->size(), kNaN);
+    return m;
+}
+
+void setSymmetric(CorrelationMatrix &m, int i, int j, double v)
+{
+    const size_t n = size_t(m.columns.size());
+    m.values[size_t(i) * n + size_t(j)] = v;
+    m.values[size_t(j) * n + size_t(i)] = v;
+}
+
+std::vector<NumericColumn> numericColumns(const Table &table, const std::vector<size_t> &indices)
+{
+    std::vector<NumericColumn> cols(indices.size());
+    std::vector<size_t> k(indices.size());
+    std::iota(k.begin(), k.end(), size_t(0));
+    QtConcurrent::blockingMap(k, [&](size_t i) {
+        cols[i] = numericColumn(table.column(indices[i]));
+        prepareCentered(cols[i]);
+    });
+    return cols;
+}
+
+//! Codes of a categorical column: 0..levels-1, -1 when missing.
+struct CodedColumn
+{
+    const int32_t *codes = nullptr;
+    const int8_t *bools = nullptr;
+    size_t levels = 0;
+    size_t size = 0;
+    //! The code at row r, or -1 when missing (or out of the dictionary).
+    int32_t at(size_t r) const
+    {
+        const int32_t c = codes ? codes[r] : int32_t(bools[r]);
+        return c >= 0 && size_t(c) < levels ? c : -1;
+    }
+};
+
+double cramersV(const CodedColumn &a, const CodedColumn &b)
+{
+    const size_t rows = std::min(a.size, b.size);
+    std::vector<int64_t> rowTotals(a.levels, 0), colTotals(b.levels, 0);
+    std::unordered_map<uint64_t, int64_t> sparse;
+    std::vector<int64_t> dense;
+    const bool useDense = a.levels * b.levels <= (size_t(1) << 22);
+    if (useDense)
+        dense.assign(a.levels * b.levels, 0);
+    int64_t n = 0;
+    for (size_t r = 0; r < rows; ++r) {
+        const int32_t x = a.at(r), y = b.at(r);
+        if (x < 0 || y < 0)
+            continue;
+        ++rowTotals[size_t(x)];
+        ++colTotals[size_t(y)];
+        ++n;
+        if (useDense)
+            ++dense[size_t(x) * b.levels + size_t(y)];
+        else
+            ++sparse[(uint64_t(x) << 32) | uint64_t(y)];
+    }
+    const auto seen = [](const std::vector<int64_t> &t) {
+        return std::count_if(t.begin(), t.end(), [](int64_t c) { return c > 0; });
+    };
+    const int64_t k = std::min(seen(rowTotals), seen(colTotals));
+    if (n == 0 || k < 2)
+        return kNaN;
+    // chi²/n = Σ O²/(R·C) − 1 over the non-empty cells.
+    double sum = 0;
+    const auto add = [&](size_t x, size_t y, int64_t o) {
+        sum += double(o) * double(o) / (double(rowTotals[x]) * double(colTotals[y]));
+    };
+    if (useDense) {
+        for (size_t x = 0; x < a.levels; ++x)
+            for (size_t y = 0; y < b.levels; ++y)
+                if (const int64_t o = dense[x * b.levels + y])
+                    add(x, y, o);
+    } else {
+        for (const auto &[key, o] : sparse)
+            add(size_t(key >> 32), size_t(key & 0xffffffffu), o);
+    }
+    return std::sqrt(std::clamp((sum - 1.0) / double(k - 1), 0.0, 1.0));
+}
+
+} // namespace
+
+QJsonObject CorrelationMatrix::toJson() const
+{
+    QJsonArray rows;
+    const int n = int(columns.size());
+    for (int i = 0; i < n; ++i) {
+        QJsonArray row;
+        for (int j = 0; j < n; ++j) {
+            const double v = at(i, j);
+            row.append(std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null));
+        }
+        rows.append(row);
+    }
+    return {{QStringLiteral("columns"), QJsonArray::fromStringList(columns)}, {QStringLiteral("values"), rows}};
+}
+
+CorrelationMatrix CorrelationMatrix::fromJson(const QJsonObject &json)
+{
+    CorrelationMatrix m;
+    for (const QJsonValue &c : json.value(QStringLiteral("columns")).toArray())
+        m.columns.append(c.toString());
+    const size_t n = size_t(m.columns.size());
+    m.values.assign(n * n, kNaN);
+    const QJsonArray rows = json.value(QStringLiteral("values")).toArray();
+    for (size_t i = 0; i < n && i < size_t(rows.size()); ++i) {
+        const QJsonArray row = rows.at(qsizetype(i)).toArray();
+        for (size_t j = 0; j < n && j < size_t(row.size()); ++j)
+            if (row.at(qsizetype(j)).isDouble())
+                m.values[i * n + j] = row.at(qsizetype(j)).toDouble();
+    }
+    return m;
+}
+
+CorrelationMatrix pearsonCorrelation(const Table &table, TaskContext *ctx)
+{
+    std::vector<size_t> indices;
+    CorrelationMatrix m = emptyMatrix(table, isCorrelationNumeric, &indices);
+    const std::vector<NumericColumn> cols = numericColumns(table, indices);
+    forEachPair(int(indices.size()), ctx, QStringLiteral("Correlating columns"), 0.0, 1.0, [&](int i, int j) {
+        setSymmetric(m, i, j, pearsonOf(cols[size_t(i)], cols[size_t(j)]));
+    });
+    if (isCanceled(ctx))
+        return {};
+    return m;
+}
+
+CorrelationMatrix spearmanCorrelation(const Table &table, TaskContext *ctx)
+{
+    std::vector<size_t> indices;
+    CorrelationMatrix m = emptyMatrix(table, isCorrelationNumeric, &indices);
+    std::vector<NumericColumn> cols = numericColumns(table, indices);
+    const size_t n = cols.size();
+    // One sort per column; full-column ranks for pairs where both are complete.
+    std::vector<std::vector<uint32_t>> orders(n);
+    std::vector<NumericColumn> ranks(n);
+    std::vector<size_t> k(n);
+    std::iota(k.begin(), k.end(), size_t(0));
+    QtConcurrent::blockingMap(k, [&](size_t i) {
+        if (isCanceled(ctx))
+            return;
+        orders[i] = sortedRows(cols[i].x);
+        ranks[i].x = averageRanks(cols[i].x, orders[i], [](uint32_t) { return true; });
+        ranks[i].complete = cols[i].complete;
+        prepareCentered(ranks[i]);
+    });
+    reportProgress(ctx, 0.3, QStringLiteral("Ranking columns"));
+    forEachPair(int(n), ctx, QStringLiteral("Correlating ranks"), 0.3, 1.0, [&](int i, int j) {
+        const NumericColumn &a = cols[size_t(i)], &b = cols[size_t(j)];
+        if (i == j || (a.complete && b.complete)) {
+            setSymmetric(m, i, j, pearsonOf(ranks[size_t(i)], ranks[size_t(j)]));
+            return;
+        }
+        // Re-rank over the pair's complete rows, walking each column's sorted order;
+        // a column needs it only where the other one has gaps.
+        std::vector<double> ra, rb;
+        if (!b.complete)
+            ra = averageRanks(a.x, orders[size_t(i)], [&](uint32_t r) { return !std::isnan(b.x[r]); });
+        if (!a.complete)
+            rb = averageRanks(b.x, orders[size_t(j)], [&](uint32_t r) { return !std::isnan(a.x[r]); });
+        setSymmetric(m, i, j, pearsonPair(b.complete ? ranks[size_t(i)].x : ra, a.complete ? ranks[size_t(j)].x : rb));
+    });
+    if (isCanceled(ctx))
+        return {};
+    return m;
+}
+
+CorrelationMatrix categoricalAssociation(const Table &table, TaskContext *ctx)
+{
+    std::vector<size_t> indices;
+    CorrelationMatrix m = emptyMatrix(table, isAssociationCategorical, &indices);
+    std::vector<CodedColumn> cols;
+    for (size_t i : indices) {
+        const Column &c = table.column(i);
+        CodedColumn coded;
+        if (c.storage() == Storage::Bool) {
+            coded.bools = c.bools().data();
+            coded.levels = 2;
+            coded.size = c.bools().size();
+        } else if (c.storage() == Storage::String) {
+            coded.codes = c.codes().data();
+            coded.levels = c.dictionary().size();
+            coded.size = c.codes().size();
+        }
+        cols.push_back(coded);
+    }
+    forEachPair(int(indices.size()), ctx, QStringLiteral("Relating categories"), 0.0, 1.0, [&](int i, int j) {
+        const CodedColumn &a = cols[size_t(i)], &b = cols[size_t(j)];
+        if ((!a.codes && !a.bools) || (!b.codes && !b.bools))
+            return;
+        setSymmetric(m, i, j, cramersV(a, b));
+    });
+    if (isCanceled(ctx))
+        return {};
+    return m;
+}
+
+} // namespace easel

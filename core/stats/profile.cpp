@@ -1,0 +1,81 @@
+#include "stats/profile.h"
+
+namespace easel {
+
+namespace {
+
+//! One phase of the profile: maps the phase's progress into [from, to] of the
+//! parent's and passes a cancel of the parent on at the phase's next progress report.
+class Phase
+{
+public:
+    Phase(TaskContext *parent, double from, double to)
+        : m_parent(parent), m_ctx([this, from, to](double f, const QString &message) {
+              reportProgress(m_parent, from + (to - from) * f, message);
+              if (easel::isCanceled(m_parent))
+                  m_ctx.cancel();
+          })
+    {
+        if (easel::isCanceled(parent))
+            m_ctx.cancel();
+    }
+    Phase(const Phase &) = delete;
+    Phase &operator=(const Phase &) = delete;
+
+    TaskContext *get() { return m_parent ? &m_ctx : nullptr; }
+    bool isCanceled() const { return easel::isCanceled(m_parent) || m_ctx.isCanceled(); }
+
+private:
+    TaskContext *m_parent;
+    TaskContext m_ctx;
+};
+
+} // namespace
+
+Profile profileTable(const Table &table, const ProfileOptions &options, TaskContext *ctx)
+{
+    Profile p;
+    {
+        Phase stats(ctx, 0.0, 0.5);
+        p.columns = computeColumnStats(table, stats.get());
+        if (stats.isCanceled())
+            return {};
+    }
+    reportProgress(ctx, 0.5, QStringLiteral("Looking for repeated rows"));
+    p.duplicateRows = countDuplicateRows(table);
+    if (isCanceled(ctx))
+        return {};
+    {
+        // Pearson is needed by the warnings even when the matrices are not asked for.
+        Phase pearson(ctx, 0.6, 0.65);
+        p.pearson = pearsonCorrelation(table, pearson.get());
+        if (pearson.isCanceled())
+            return {};
+    }
+    if (options.correlations) {
+        Phase spearman(ctx, 0.65, 0.8);
+        p.spearman = spearmanCorrelation(table, spearman.get());
+        if (spearman.isCanceled())
+            return {};
+        Phase association(ctx, 0.8, 0.85);
+        p.association = categoricalAssociation(table, association.get());
+        if (association.isCanceled())
+            return {};
+    }
+    {
+        Phase warnings(ctx, 0.85, 1.0);
+        WarningOptions wo;
+        wo.target = options.target;
+        wo.duplicateRows = p.duplicateRows;
+        wo.pearson = &p.pearson;
+        p.warnings = computeWarnings(table, p.columns, wo, warnings.get());
+        if (warnings.isCanceled())
+            return {};
+    }
+    if (!options.correlations)
+        p.pearson = {};
+    reportProgress(ctx, 1.0, QStringLiteral("Profile ready"));
+    return p;
+}
+
+} // namespace easel

@@ -42,7 +42,8 @@ const std::vector<Migration> &libraryMigrations()
                  log TEXT NOT NULL DEFAULT '',
                  created_at TEXT NOT NULL,
                  finished_at TEXT,
-                 timings_json TEXT NOT NULL DEFAULT '{}'
+                 timings_json TEXT NOT NULL DEFAULT '{}',
+                 owner_pid INTEGER NOT NULL DEFAULT 0
              ))"),
              QStringLiteral("CREATE INDEX builds_by_dataset ON builds(dataset_id)"),
              QStringLiteral(R"(CREATE TABLE trials (

@@ -12,12 +12,15 @@ enum ExitCode {
     ExitNotFound = 3,      //!< a file is missing, unreadable or not a file
     ExitBadInput = 4,      //!< the file was read but refused (empty, binary, not a table, bad rows)
     ExitLibrary = 5,       //!< the library could not be opened or written
-    ExitCanceled = 6,      //!< interrupted
+    ExitCanceled = 6,      //!< interrupted before anything usable was made
+    ExitCannotBuild = 7,   //!< the data cannot make a model (target missing or constant, too few rows, …)
 };
 
 //! Runs one sub-command; args excludes the program name and the sub-command.
 int runInspect(const QStringList &args);
 int runImport(const QStringList &args);
 int runDatasets(const QStringList &args);
+int runBuild(const QStringList &args);
+int runPredict(const QStringList &args);
 
 } // namespace easel::cli

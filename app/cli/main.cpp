@@ -18,6 +18,10 @@ void printUsage(FILE *out)
                "  inspect FILE [--json]          Read a CSV and summarise every column\n"
                "  import FILE [--name NAME]      Add a CSV to the library\n"
                "  datasets [--json]              List the data sets in the library\n"
+               "  build FILE --target COLUMN --out MODEL.easel\n"
+               "                                 Train and compare models; save the best as a bundle\n"
+               "  predict MODEL.easel FILE --out OUTPUT.csv\n"
+               "                                 Predict every row of a CSV file\n"
                "\n"
                "Options for every command:\n"
                "  --library PATH                 Use this library file (default: $EASEL_LIBRARY,\n"
@@ -57,6 +61,10 @@ int main(int argc, char **argv)
         return easel::cli::runImport(args);
     if (command == QLatin1String("datasets"))
         return easel::cli::runDatasets(args);
+    if (command == QLatin1String("build"))
+        return easel::cli::runBuild(args);
+    if (command == QLatin1String("predict"))
+        return easel::cli::runPredict(args);
 
     std::fprintf(stderr, "easel-cli: unknown command '%s'.\n\n", qPrintable(command));
     printUsage(stderr);

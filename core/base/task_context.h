@@ -32,11 +32,19 @@ public:
 
     //! Asks the running work to stop. Safe from any thread.
     void cancel() { m_canceled.store(true, std::memory_order_relaxed); }
-    bool isCanceled() const { return m_canceled.load(std::memory_order_relaxed); }
+    bool isCanceled() const
+    {
+        return m_canceled.load(std::memory_order_relaxed) || (m_parent && m_parent->isCanceled());
+    }
+
+    //! Makes this context canceled whenever parent is (a child context for one
+    //! step of a larger task, with its own progress callback). parent must outlive this.
+    void setParent(const TaskContext *parent) { m_parent = parent; }
 
 
 private:
     ProgressCallback m_callback;
+    const TaskContext *m_parent = nullptr;
     std::atomic<bool> m_canceled{false};
     std::atomic<double> m_fraction{0.0};
     std::mutex m_mutex;

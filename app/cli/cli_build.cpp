@@ -1,0 +1,446 @@
+// easel-cli build / predict.
+#include "cli_commands.h"
+
+#include "automl/build.h"
+#include "automl/trainer_registry.h"
+#include "data/csv_reader.h"
+#include "model/bundle.h"
+#include "model/predictor.h"
+#include "store/build_store.h"
+#include "store/library.h"
+
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace easel::cli {
+
+namespace {
+
+void out(const QString &text) { std::fputs(text.toUtf8().constData(), stdout); }
+void err(const QString &text) { std::fputs(text.toUtf8().constData(), stderr); }
+
+TaskContext *g_running = nullptr;
+
+extern "C" void onInterrupt(int)
+{
+    if (g_running)
+        g_running->cancel();
+}
+
+//! Ctrl+C cancels the running task (which keeps what is finished) instead of killing the process.
+struct InterruptGuard
+{
+    explicit InterruptGuard(TaskContext *ctx)
+    {
+        g_running = ctx;
+        std::signal(SIGINT, onInterrupt);
+        std::signal(SIGTERM, onInterrupt);
+    }
+    ~InterruptGuard()
+    {
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+        g_running = nullptr;
+    }
+};
+
+int codeFor(const Error &e)
+{
+    switch (e.code) {
+    case ErrorCode::NotFound:
+    case ErrorCode::PermissionDenied:
+    case ErrorCode::NotAFile: return ExitNotFound;
+    case ErrorCode::EmptyInput:
+    case ErrorCode::BinaryInput:
+    case ErrorCode::NotCsv:
+    case ErrorCode::BadRow:
+    case ErrorCode::Corrupt: return ExitBadInput;
+    case ErrorCode::Canceled: return ExitCanceled;
+    case ErrorCode::InvalidArgument: return ExitCannotBuild;
+    default: return ExitFailure;
+    }
+}
+
+int fail(const Error &e)
+{
+    err(QStringLiteral("easel-cli: %1\n").arg(e.toString()));
+    return codeFor(e);
+}
+
+int usage(const QString &message)
+{
+    err(QStringLiteral("easel-cli: %1\n").arg(message));
+    return ExitUsage;
+}
+
+bool parseArgs(QCommandLineParser &parser, const QString &command, const QStringList &args, int *code)
+{
+    QStringList full = args;
+    full.prepend(QStringLiteral("easel-cli %1").arg(command));
+    if (!parser.parse(full)) {
+        *code = usage(parser.errorText());
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out(parser.helpText());
+        *code = ExitOk;
+        return false;
+    }
+    return true;
+}
+
+TaskContext::ProgressCallback progressPrinter()
+{
+    if (!isatty(STDERR_FILENO))
+        return {};
+    return [](double fraction, const QString &message) {
+        std::fprintf(stderr, "\r\033[K%3d%%  %s", int(std::lround(fraction * 100)), qPrintable(message));
+        if (fraction >= 1.0)
+            std::fputs("\r\033[K", stderr);
+        std::fflush(stderr);
+    };
+}
+
+QJsonValue number(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); }
+
+} // namespace
+
+int runBuild(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Train and compare models on a CSV file and save the best as a bundle."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The training CSV file."));
+    parser.addOptions({
+        {QStringLiteral("target"), QStringLiteral("The column to predict."), QStringLiteral("COLUMN")},
+        {QStringLiteral("out"), QStringLiteral("Where to save the model bundle (.easel)."), QStringLiteral("MODEL")},
+        {QStringLiteral("mode"), QStringLiteral("preview, quick (default) or standard."), QStringLiteral("MODE"),
+         QStringLiteral("quick")},
+        {QStringLiteral("time-limit"), QStringLiteral("Time budget in seconds (default: 10 / 120 / 900 by mode)."),
+         QStringLiteral("SECONDS")},
+        {QStringLiteral("drop"), QStringLiteral("Comma-separated columns to leave out."), QStringLiteral("COLUMNS")},
+        {QStringLiteral("metric"),
+         QStringLiteral("What to optimise: auc, accuracy, balanced_accuracy, f1, precision, recall, log_loss, "
+                        "macro_f1, rmse, mae, r2, mape."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("problem-type"), QStringLiteral("binary, multiclass or regression (default: detected)."),
+         QStringLiteral("TYPE")},
+        {QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."), QStringLiteral("N"), QStringLiteral("0")},
+        {QStringLiteral("threads"), QStringLiteral("Threads (default: one per core)."), QStringLiteral("N")},
+        {QStringLiteral("families"), QStringLiteral("Comma-separated model families to try (default: all)."),
+         QStringLiteral("LIST")},
+        {QStringLiteral("gpu"), QStringLiteral("Use the GPU where a trainer supports it.")},
+        {QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout.")},
+        {QStringLiteral("library"), QStringLiteral("Record the build in this library file."), QStringLiteral("PATH")},
+    });
+    int code = ExitOk;
+    if (!parseArgs(parser, QStringLiteral("build"), args, &code))
+        return code;
+    if (parser.positionalArguments().size() != 1)
+        return usage(QStringLiteral("build takes one FILE. Try 'easel-cli build --help'."));
+    if (!parser.isSet(QStringLiteral("target")))
+        return usage(QStringLiteral("say which column to predict with --target COLUMN."));
+    if (!parser.isSet(QStringLiteral("out")))
+        return usage(QStringLiteral("say where to save the model with --out MODEL.easel."));
+
+    BuildSpec spec;
+    spec.target = parser.value(QStringLiteral("target"));
+    if (!buildModeFromName(parser.value(QStringLiteral("mode")), &spec.mode))
+        return usage(QStringLiteral("--mode takes preview, quick or standard."));
+    if (parser.isSet(QStringLiteral("time-limit"))) {
+        bool ok = false;
+        spec.timeLimitSeconds = parser.value(QStringLiteral("time-limit")).toDouble(&ok);
+        if (!ok || spec.timeLimitSeconds <= 0)
+            return usage(QStringLiteral("--time-limit takes a number of seconds above 0."));
+    }
+    if (parser.isSet(QStringLiteral("drop")))
+        spec.dropped = parser.value(QStringLiteral("drop")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (parser.isSet(QStringLiteral("metric"))) {
+        Metric m;
+        if (!metricFromName(parser.value(QStringLiteral("metric")), &m))
+            return usage(QStringLiteral("unknown metric '%1'. See 'easel-cli build --help'.")
+                             .arg(parser.value(QStringLiteral("metric"))));
+        spec.metric = m;
+    }
+    if (parser.isSet(QStringLiteral("problem-type"))) {
+        ProblemType p;
+        if (!problemTypeFromName(parser.value(QStringLiteral("problem-type")), &p))
+            return usage(QStringLiteral("--problem-type takes binary, multiclass or regression."));
+        spec.problem = p;
+    }
+    bool ok = false;
+    spec.seed = parser.value(QStringLiteral("seed")).toULongLong(&ok);
+    if (!ok)
+        return usage(QStringLiteral("--seed takes a whole number of 0 or more."));
+    if (parser.isSet(QStringLiteral("threads"))) {
+        spec.threads = parser.value(QStringLiteral("threads")).toInt(&ok);
+        if (!ok || spec.threads < 0)
+            return usage(QStringLiteral("--threads takes a whole number of 0 or more."));
+    }
+    if (parser.isSet(QStringLiteral("families")))
+        spec.families = parser.value(QStringLiteral("families")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    spec.useGpu = parser.isSet(QStringLiteral("gpu"));
+    const QString file = parser.positionalArguments().constFirst();
+    const QString outPath = parser.value(QStringLiteral("out"));
+
+    QElapsedTimer timer;
+    timer.start();
+    TaskContext ctx(progressPrinter());
+    InterruptGuard guard(&ctx);
+
+    // The data set goes into the library (recognised if already there) so the
+    // build and its trials are recorded with it; a library that cannot be
+    // opened only costs the record, not the build.
+    std::unique_ptr<Library> library;
+    std::unique_ptr<BuildStore> store;
+    qint64 datasetId = -1;
+    std::shared_ptr<Table> tablePtr;
+    {
+        const QString libraryPath = parser.isSet(QStringLiteral("library")) ? parser.value(QStringLiteral("library"))
+                                                                             : Library::defaultPath();
+        Result<std::unique_ptr<Library>> opened = Library::open(libraryPath);
+        if (opened) {
+            library = std::move(*opened);
+            Result<Library::ImportOutcome> outcome = library->importCsv(file, {}, {}, &ctx);
+            if (!outcome)
+                return fail(outcome.error());
+            datasetId = outcome->record.id;
+            Result<std::shared_ptr<Table>> loaded = library->loadTable(datasetId, &ctx);
+            if (!loaded)
+                return fail(loaded.error());
+            tablePtr = *loaded;
+            store = std::make_unique<BuildStore>(*library);
+            (void)store->markInterrupted();
+        } else {
+            err(QStringLiteral("easel-cli: warning: the build will not be recorded: %1\n").arg(opened.error().toString()));
+            Result<CsvImport> import = readCsv(file, {}, &ctx);
+            if (!import)
+                return fail(import.error());
+            tablePtr = import->table;
+        }
+    }
+    const Table &table = *tablePtr;
+    if (table.indexOf(spec.target) < 0) {
+        QStringList names;
+        for (const Column &c : table.columns())
+            names << c.name();
+        return fail(Error{ErrorCode::InvalidArgument,
+                          QStringLiteral("there is no column named '%1'. The columns are: %2.")
+                              .arg(spec.target, names.join(QStringLiteral(", "))),
+                          file});
+    }
+    for (const QString &d : spec.dropped)
+        if (table.indexOf(d) < 0)
+            return fail(Error{ErrorCode::InvalidArgument,
+                              QStringLiteral("--drop names '%1', which is not a column of this file.").arg(d), file});
+
+    TrainerRegistry registry;
+    registry.discover();
+    qint64 buildId = -1;
+    if (store) {
+        Result<qint64> created = store->createBuild(datasetId, spec.toJson());
+        if (created)
+            buildId = *created;
+    }
+    BuildObserver observer;
+    const bool tty = isatty(STDERR_FILENO);
+    Metric metricForRecords = spec.metric.value_or(Metric::Rmse);
+    if (Result<TargetInfo> t = spec.problem ? targetAs(table, spec.target, *spec.problem)
+                                            : detectTarget(table, spec.target))
+        metricForRecords = spec.metric.value_or(defaultMetric(t->problem));
+    observer.log = [&](const QString &line) {
+        err((tty ? QStringLiteral("\r\033[K") : QString()) + line + QLatin1Char('\n'));
+        if (buildId > 0)
+            (void)store->appendLog(buildId, line);
+    };
+    observer.trialFinished = [&](const TrialRecord &t) {
+        if (buildId > 0)
+            (void)store->addTrial(buildId, {-1, buildId, t.family, t.params, t.score, metricName(metricForRecords),
+                                            t.seconds, t.status});
+    };
+    Result<BuildResult> result = runBuild(table, spec, registry, &ctx, observer);
+    if (!result) {
+        if (buildId > 0)
+            (void)store->finishBuild(buildId, result.error().code == ErrorCode::Canceled ? QStringLiteral("canceled")
+                                                                                          : QStringLiteral("failed"));
+        return fail(result.error());
+    }
+    if (Status s = result->bundle.save(outPath); !s) {
+        if (buildId > 0)
+            (void)store->finishBuild(buildId, QStringLiteral("failed"));
+        return fail(s.error());
+    }
+    if (buildId > 0) {
+        QJsonObject summary = result->bundle.manifest;
+        summary.remove(QStringLiteral("pipelines"));
+        (void)store->addModel(buildId, QFileInfo(outPath).absoluteFilePath(), summary);
+        (void)store->finishBuild(buildId, result->canceled ? QStringLiteral("canceled") : QStringLiteral("finished"),
+                                 QJsonObject{{QStringLiteral("seconds"), result->seconds},
+                                             {QStringLiteral("trials"), int(result->trials.size())}});
+    }
+    if (result->canceled)
+        err(QStringLiteral("Stopped: saved the best model so far.\n"));
+
+    const BuildResult &r = *result;
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonArray board;
+        for (const TrialRecord &t : r.leaderboard)
+            board.append(QJsonObject{{QStringLiteral("id"), t.id},
+                                     {QStringLiteral("family"), t.family},
+                                     {QStringLiteral("score"), number(t.score)},
+                                     {QStringLiteral("seconds"), t.seconds},
+                                     {QStringLiteral("iterations"), t.iterations},
+                                     {QStringLiteral("status"), t.status},
+                                     {QStringLiteral("params"), t.params}});
+        QJsonArray impact;
+        for (const ColumnImpact &c : r.impact)
+            impact.append(QJsonObject{{QStringLiteral("column"), c.column}, {QStringLiteral("percent"), c.percent}});
+        QJsonArray dropped;
+        for (const DroppedColumn &d : r.droppedColumns)
+            dropped.append(QJsonObject{{QStringLiteral("column"), d.column}, {QStringLiteral("reason"), d.reason}});
+        const QJsonObject summary{
+            {QStringLiteral("problem_type"), problemTypeName(r.target.problem)},
+            {QStringLiteral("problem_reason"), r.target.reason},
+            {QStringLiteral("class_labels"), QJsonArray::fromStringList(r.target.classLabels)},
+            {QStringLiteral("metric"), metricName(r.metric)},
+            {QStringLiteral("validation_score"), number(r.ensembleScore)},
+            {QStringLiteral("best_single_score"), number(r.bestSingleScore)},
+            {QStringLiteral("validation"), r.validationMetrics},
+            {QStringLiteral("threshold"), r.threshold},
+            {QStringLiteral("leaderboard"), board},
+            {QStringLiteral("trials"), int(r.trials.size())},
+            {QStringLiteral("column_impact"), impact},
+            {QStringLiteral("dropped_columns"), dropped},
+            {QStringLiteral("seconds"), timer.nsecsElapsed() / 1e9},
+            {QStringLiteral("build_seconds"), r.seconds},
+            {QStringLiteral("canceled"), r.canceled},
+            {QStringLiteral("model"), QFileInfo(outPath).absoluteFilePath()},
+        };
+        out(QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Indented)));
+        return ExitOk;
+    }
+    out(QStringLiteral("%1\n").arg(r.target.reason));
+    out(QStringLiteral("%1 (%2 = %3 on rows the models did not train on)\n")
+            .arg(metricHeadline(r.metric, r.ensembleScore, r.target.column), metricLabel(r.metric))
+            .arg(r.ensembleScore, 0, 'g', 4));
+    out(QStringLiteral("\nCandidates (best first)\n"));
+    int shown = 0;
+    for (const TrialRecord &t : r.leaderboard) {
+        if (++shown > 10)
+            break;
+        out(QStringLiteral("  %1  %2  %3  %4 s\n")
+                .arg(t.id, 3)
+                .arg(t.family, -14)
+                .arg(QString::number(t.score, 'g', 5), 10)
+                .arg(t.seconds, 6, 'f', 1));
+    }
+    if (!r.impact.empty()) {
+        out(QStringLiteral("\nColumn impact\n"));
+        for (size_t i = 0; i < r.impact.size() && i < 10; ++i)
+            out(QStringLiteral("  %1  %2 %\n").arg(r.impact[i].column, -24).arg(r.impact[i].percent, 5, 'f', 1));
+    }
+    for (const DroppedColumn &d : r.droppedColumns)
+        out(QStringLiteral("Left out %1: %2\n").arg(d.column, d.reason));
+    out(QStringLiteral("\nSaved %1\n").arg(outPath));
+    return ExitOk;
+}
+
+int runPredict(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Predict every row of a CSV file with a model bundle."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("The model bundle (.easel)."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV file to score."));
+    parser.addOptions({
+        {QStringLiteral("out"), QStringLiteral("Where to write the predictions (CSV)."), QStringLiteral("OUTPUT")},
+        {QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout.")},
+    });
+    int code = ExitOk;
+    if (!parseArgs(parser, QStringLiteral("predict"), args, &code))
+        return code;
+    if (parser.positionalArguments().size() != 2)
+        return usage(QStringLiteral("predict takes MODEL.easel and FILE. Try 'easel-cli predict --help'."));
+    if (!parser.isSet(QStringLiteral("out")))
+        return usage(QStringLiteral("say where to write the predictions with --out OUTPUT.csv."));
+    const QString modelPath = parser.positionalArguments().at(0);
+    const QString file = parser.positionalArguments().at(1);
+
+    TaskContext ctx(progressPrinter());
+    InterruptGuard guard(&ctx);
+    Result<ModelBundle> bundle = ModelBundle::load(modelPath);
+    if (!bundle)
+        return fail(bundle.error());
+    TrainerRegistry registry;
+    registry.discover();
+    Result<std::unique_ptr<Predictor>> predictor = Predictor::open(*bundle, registry);
+    if (!predictor)
+        return fail(Error{predictor.error().code, predictor.error().message, modelPath});
+    Result<CsvImport> import = readCsv(file, {}, &ctx);
+    if (!import)
+        return fail(import.error());
+    const Table &table = *import->table;
+    const QStringList missing = (*predictor)->missingColumns(table);
+    if (!missing.isEmpty())
+        return fail(Error{ErrorCode::InvalidArgument,
+                          QStringLiteral("the model needs these columns, which the file lacks: %1. Add them (values may "
+                                         "be empty) and try again.")
+                              .arg(missing.join(QStringLiteral(", "))),
+                          file});
+    Result<Predictions> pred = (*predictor)->predict(table, {}, &ctx);
+    if (!pred)
+        return fail(pred.error());
+    if (Status s = writePredictionsCsv(parser.value(QStringLiteral("out")), table, **predictor, *pred); !s)
+        return fail(s.error());
+
+    // When the file holds the target too, say how well the model did on it.
+    QJsonObject scored;
+    const int targetIndex = table.indexOf((*predictor)->target());
+    if (targetIndex >= 0) {
+        const ProblemType problem = (*predictor)->problem();
+        const QStringList labels = (*predictor)->classLabels();
+        const Column &col = table.column(size_t(targetIndex));
+        std::vector<float> truth(table.rowCount(), std::numeric_limits<float>::quiet_NaN());
+        for (size_t r = 0; r < table.rowCount(); ++r) {
+            if (col.isMissing(r))
+                continue;
+            if (problem == ProblemType::Regression)
+                truth[r] = float(col.numberAt(r));
+            else {
+                const qsizetype k = labels.indexOf(col.textAt(r));
+                if (k >= 0)
+                    truth[r] = float(k);
+            }
+        }
+        for (Metric m : metricsFor(problem)) {
+            const double v = computeMetric(m, problem, truth, *pred, (*predictor)->threshold());
+            scored.insert(metricName(m), number(v));
+        }
+    }
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonObject o{{QStringLiteral("rows"), qint64(table.rowCount())},
+                      {QStringLiteral("out"), QFileInfo(parser.value(QStringLiteral("out"))).absoluteFilePath()}};
+        if (!scored.isEmpty())
+            o.insert(QStringLiteral("metrics_against_actual"), scored);
+        out(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented)));
+        return ExitOk;
+    }
+    out(QStringLiteral("Predicted %1 rows into %2\n").arg(table.rowCount()).arg(parser.value(QStringLiteral("out"))));
+    if (!scored.isEmpty()) {
+        out(QStringLiteral("The file holds the actual %1 too:\n").arg((*predictor)->target()));
+        for (auto it = scored.begin(); it != scored.end(); ++it)
+            out(QStringLiteral("  %1  %2\n").arg(it.key(), -18).arg(it.value().toDouble(), 0, 'g', 5));
+    }
+    return ExitOk;
+}
+
+} // namespace easel::cli

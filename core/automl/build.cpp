@@ -1,0 +1,810 @@
+// The build runner: validation scheme, preprocessing per fold, the trial loop
+// (portfolio for quick builds, Parzen search with pruning for standard ones),
+// ensemble selection over out-of-fold predictions, and the model bundle.
+#include "automl/build.h"
+
+#include "automl/ensemble.h"
+#include "automl/preprocess.h"
+#include "automl/search.h"
+#include "automl/trainer_registry.h"
+#include "store/hash64.h"
+
+#include <easel/version.h>
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QThread>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <random>
+
+namespace easel {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+QString flavourName(FeatureFlavour f)
+{
+    switch (f) {
+    case FeatureFlavour::Trees: return QStringLiteral("trees");
+    case FeatureFlavour::Scaled: return QStringLiteral("scaled");
+    case FeatureFlavour::Embedded: return QStringLiteral("embedded");
+    }
+    return QStringLiteral("trees");
+}
+
+bool isLabelMetric(Metric m)
+{
+    switch (m) {
+    case Metric::Accuracy:
+    case Metric::BalancedAccuracy:
+    case Metric::F1:
+    case Metric::Precision:
+    case Metric::Recall:
+    case Metric::MacroF1: return true;
+    default: return false;
+    }
+}
+
+bool rewardsRareClass(Metric m)
+{
+    return m == Metric::BalancedAccuracy || m == Metric::F1 || m == Metric::Recall || m == Metric::Precision
+           || m == Metric::MacroF1;
+}
+
+QString humanDuration(double seconds)
+{
+    if (seconds < 60)
+        return QStringLiteral("%1 s").arg(std::max(1, int(std::lround(seconds))));
+    return QStringLiteral("%1 min").arg(std::max(1, int(std::lround(seconds / 60))));
+}
+
+QString familyOrderKey(const QString &family)
+{
+    static const QStringList preferred = {QStringLiteral("xgboost"), QStringLiteral("linear"),
+                                          QStringLiteral("random_forest"), QStringLiteral("mlp")};
+    const qsizetype i = preferred.indexOf(family);
+    return QStringLiteral("%1_%2").arg(i < 0 ? 99 : i, 2, 10, QLatin1Char('0')).arg(family);
+}
+
+struct FoldData
+{
+    Preprocessor pipeline;
+    FeatureMatrix trainX, validX;
+    std::vector<float> trainY, validY, trainW;
+};
+
+struct FlavourData
+{
+    bool ready = false;
+    Error error;
+    std::vector<FoldData> folds;
+};
+
+struct Trial
+{
+    TrialRecord record;
+    FeatureFlavour flavour = FeatureFlavour::Trees;
+    Predictions oof;                              //!< on the scored rows
+    std::vector<std::unique_ptr<Model>> models;   //!< one per fold
+    std::map<QString, double> importance;         //!< per input column, summed over folds
+    double firstFoldScore = std::numeric_limits<double>::quiet_NaN();
+};
+
+class Runner
+{
+public:
+    Runner(const Table &table, const BuildSpec &spec, TrainerRegistry &registry, TaskContext *ctx,
+           const BuildObserver &observer)
+        : m_table(table), m_spec(spec), m_registry(registry), m_ctx(ctx), m_observer(observer)
+    {}
+
+    Result<BuildResult> run();
+
+private:
+    Status prepare();
+    FlavourData &flavourData(FeatureFlavour flavour);
+    std::unique_ptr<Trial> runTrial(Trainer *trainer, const QJsonObject &params, bool allowPruning);
+    double scoreOf(const Predictions &pred) const;
+    double oriented(double score) const { return higherIsBetter(m_metric) ? score : -score; }
+    void log(const QString &line);
+    void reportProgress(const QString &what);
+    double remaining() const { return m_budget - secondsSince(m_start); }
+    Result<BuildResult> finish();
+    QJsonArray inputSchema(const QStringList &columns) const;
+
+    const Table &m_table;
+    BuildSpec m_spec;
+    TrainerRegistry &m_registry;
+    TaskContext *m_ctx;
+    const BuildObserver &m_observer;
+
+    Clock::time_point m_start;
+    double m_budget = 120;
+    double m_reserve = 2;
+    int m_threads = 1;
+    TargetInfo m_target;
+    Metric m_metric = Metric::Rmse;
+    int m_outputs = 1;
+    std::vector<float> m_y;             //!< per table row
+    std::vector<size_t> m_rows;         //!< usable rows
+    std::vector<Fold> m_folds;
+    std::vector<float> m_truth;         //!< target of the scored rows (concatenated fold validation rows)
+    std::map<FeatureFlavour, FlavourData> m_data;
+    std::vector<std::unique_ptr<Trial>> m_trials;
+    std::map<QString, double> m_familySeconds;
+    std::map<QString, std::vector<double>> m_firstFoldScores;
+    int m_expectedTrials = 1;
+    double m_bestScore = std::numeric_limits<double>::quiet_NaN();
+    BuildResult m_result;
+};
+
+void Runner::log(const QString &line)
+{
+    m_result.log << line;
+    if (m_observer.log)
+        m_observer.log(line);
+}
+
+void Runner::reportProgress(const QString &what)
+{
+    if (!m_ctx)
+        return;
+    const double elapsed = secondsSince(m_start);
+    const int done = int(m_trials.size());
+    QString message = QStringLiteral("%1 of ~%2 candidates tried").arg(done).arg(std::max(done, m_expectedTrials));
+    if (!what.isEmpty())
+        message += QStringLiteral(" · ") + what;
+    message += QStringLiteral(" · about %1 left").arg(humanDuration(std::max(0.0, m_budget - elapsed)));
+    m_ctx->progress(std::min(0.99, elapsed / m_budget), message);
+}
+
+Status Runner::prepare()
+{
+    Result<TargetInfo> target = m_spec.problem ? targetAs(m_table, m_spec.target, *m_spec.problem)
+                                               : detectTarget(m_table, m_spec.target);
+    if (!target)
+        return Status(target.error());
+    m_target = *target;
+    m_metric = m_spec.metric ? *m_spec.metric : defaultMetric(m_target.problem);
+    if (!metricApplies(m_metric, m_target.problem))
+        return Status::failure(ErrorCode::InvalidArgument,
+                               QStringLiteral("The metric %1 does not apply to a %2 problem. Choose another metric.")
+                                   .arg(metricLabel(m_metric), problemTypeName(m_target.problem)));
+    m_outputs = m_target.problem == ProblemType::Multiclass ? int(m_target.classLabels.size()) : 1;
+    m_y = encodeTarget(m_table, m_target);
+    for (size_t r = 0; r < m_table.rowCount(); ++r)
+        if (!std::isnan(m_y[r]))
+            m_rows.push_back(r);
+
+    if (m_spec.mode == BuildMode::Preview && m_rows.size() > 20000) {
+        std::mt19937_64 rng(m_spec.seed + 17);
+        for (size_t i = m_rows.size() - 1; i > 0; --i)
+            std::swap(m_rows[i], m_rows[size_t(rng() % (i + 1))]);
+        m_rows.resize(20000);
+        std::sort(m_rows.begin(), m_rows.end());
+        log(QStringLiteral("Preview: using a sample of 20 000 rows."));
+    }
+
+    if (m_spec.mode == BuildMode::Preview) {
+        m_folds = {makeHoldout(m_rows, m_y, m_target.problem, 0.25, m_spec.seed)};
+        log(QStringLiteral("Validation: 25 % of the rows held out."));
+    } else if (m_rows.size() > m_spec.holdoutAboveRows || m_spec.folds < 2) {
+        m_folds = {makeHoldout(m_rows, m_y, m_target.problem, 0.2, m_spec.seed)};
+        log(QStringLiteral("Validation: 20 % of the %1 rows held out.").arg(m_rows.size()));
+    } else {
+        m_folds = makeFolds(m_rows, m_y, m_target.problem, m_spec.folds, m_spec.seed);
+        log(QStringLiteral("Validation: %1-fold cross-validation over %2 rows.").arg(m_folds.size()).arg(m_rows.size()));
+    }
+    for (const Fold &f : m_folds)
+        for (size_t r : f.valid)
+            m_truth.push_back(m_y[r]);
+    return Status::success();
+}
+
+FlavourData &Runner::flavourData(FeatureFlavour flavour)
+{
+    FlavourData &data = m_data[flavour];
+    if (data.ready || data.error.code != ErrorCode::None)
+        return data;
+    PreprocessOptions options;
+    options.flavour = flavour;
+    options.excluded = m_spec.dropped;
+    options.seed = m_spec.seed;
+
+    // Class weights only where the metric rewards finding the rare class.
+    std::vector<double> classWeight;
+    if (m_target.problem != ProblemType::Regression && rewardsRareClass(m_metric)) {
+        std::vector<double> counts(m_target.classLabels.size(), 0.0);
+        for (size_t r : m_rows)
+            counts[size_t(m_y[r])] += 1;
+        const double minShare = *std::min_element(counts.begin(), counts.end()) / double(m_rows.size());
+        if (minShare < 0.2) {
+            for (double c : counts)
+                classWeight.push_back(c > 0 ? double(m_rows.size()) / (double(counts.size()) * c) : 1.0);
+            log(QStringLiteral("The rarest class is %1 % of the rows: rows are weighted so each class counts equally.")
+                    .arg(minShare * 100, 0, 'f', 1));
+        }
+    }
+
+    for (const Fold &fold : m_folds) {
+        Result<Preprocessor> pipeline = Preprocessor::fit(m_table, fold.train, m_target, m_y, options);
+        if (!pipeline) {
+            data.error = pipeline.error();
+            return data;
+        }
+        FoldData fd;
+        fd.pipeline = std::move(*pipeline);
+        fd.trainX = fd.pipeline.transformTraining(m_table, fold.train);
+        fd.validX = fd.pipeline.transform(m_table, fold.valid);
+        for (size_t r : fold.train)
+            fd.trainY.push_back(m_y[r]);
+        for (size_t r : fold.valid)
+            fd.validY.push_back(m_y[r]);
+        if (!classWeight.empty())
+            for (float y : fd.trainY)
+                fd.trainW.push_back(float(classWeight[size_t(y)]));
+        data.folds.push_back(std::move(fd));
+    }
+    data.ready = true;
+    return data;
+}
+
+double Runner::scoreOf(const Predictions &pred) const
+{
+    return computeMetric(m_metric, m_target.problem, m_truth, pred, 0.5);
+}
+
+std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &params, bool allowPruning)
+{
+    auto trial = std::make_unique<Trial>();
+    trial->record.id = int(m_trials.size()) + 1;
+    trial->record.family = trainer->family();
+    trial->record.params = params;
+    trial->record.score = std::numeric_limits<double>::quiet_NaN();
+    trial->flavour = trainer->capabilities().flavour;
+    if (m_observer.trialStarted)
+        m_observer.trialStarted(trial->record);
+    const auto started = Clock::now();
+
+    FlavourData &data = flavourData(trial->flavour);
+    if (!data.ready) {
+        trial->record.status = QStringLiteral("failed");
+        trial->record.message = data.error.message;
+        return trial;
+    }
+    trial->oof.rows = m_truth.size();
+    trial->oof.outputs = m_outputs;
+    trial->oof.values.assign(m_truth.size() * size_t(m_outputs), 0.0f);
+
+    TaskContext fitContext;
+    fitContext.setParent(m_ctx);
+    size_t offset = 0;
+    double iterations = 0;
+    bool cutShort = false;
+    for (size_t f = 0; f < data.folds.size(); ++f) {
+        const FoldData &fd = data.folds[f];
+        FitOptions options;
+        options.problem = m_target.problem;
+        options.numClasses = m_target.problem == ProblemType::Regression ? 1 : int(m_target.classLabels.size());
+        options.params = params;
+        options.threads = m_threads;
+        options.seed = m_spec.seed + uint64_t(f);
+        options.useGpu = m_spec.useGpu;
+        const double timeLeft = remaining() - m_reserve;
+        options.deadlineSeconds = std::max(0.5, timeLeft / double(data.folds.size() - f));
+        Result<std::unique_ptr<Model>> model = trainer->fit(fd.trainX, fd.trainY, fd.trainW, &fd.validX, &fd.validY,
+                                                            options, &fitContext);
+        if (!model) {
+            trial->record.status = model.error().code == ErrorCode::Canceled ? QStringLiteral("canceled")
+                                                                              : QStringLiteral("failed");
+            trial->record.message = model.error().message;
+            trial->record.seconds = secondsSince(started);
+            return trial;
+        }
+        Result<Predictions> pred = (*model)->predict(fd.validX);
+        if (!pred || pred->values.size() != fd.validY.size() * size_t(m_outputs)) {
+            trial->record.status = QStringLiteral("failed");
+            trial->record.message = pred ? QStringLiteral("The model returned the wrong number of predictions.")
+                                         : pred.error().message;
+            trial->record.seconds = secondsSince(started);
+            return trial;
+        }
+        std::copy(pred->values.begin(), pred->values.end(), trial->oof.values.begin() + qsizetype(offset * m_outputs));
+        const FitReport &report = (*model)->fitReport();
+        iterations += report.iterations;
+        if (report.note.contains(QStringLiteral("deadline")))
+            cutShort = true;
+
+        // Importance per input column.
+        const std::vector<double> imp = (*model)->importance();
+        const QStringList inputs = fd.pipeline.inputColumns();
+        double total = 0;
+        for (double v : imp)
+            total += std::abs(v);
+        if (total > 0) {
+            for (size_t i = 0; i < imp.size(); ++i) {
+                int src = -1;
+                if (i < fd.trainX.cols)
+                    src = i < fd.trainX.sourceColumn.size() ? fd.trainX.sourceColumn[i] : -1;
+                else if (i - fd.trainX.cols < fd.trainX.catSourceColumn.size())
+                    src = fd.trainX.catSourceColumn[i - fd.trainX.cols];
+                if (src >= 0 && src < inputs.size())
+                    trial->importance[inputs[src]] += std::abs(imp[i]) / total;
+            }
+        }
+        trial->models.push_back(std::move(*model));
+
+        // Successive-halving style pruning: after the first fold, stop candidates
+        // clearly worse than the family's typical first-fold score.
+        if (f == 0 && data.folds.size() > 1) {
+            std::vector<float> truth(m_truth.begin(), m_truth.begin() + qsizetype(fd.validY.size()));
+            Predictions first{fd.validY.size(), m_outputs,
+                              std::vector<float>(pred->values.begin(), pred->values.end())};
+            trial->firstFoldScore = oriented(computeMetric(m_metric, m_target.problem, truth, first, 0.5));
+            std::vector<double> &seen = m_firstFoldScores[trial->record.family];
+            if (allowPruning && seen.size() >= 4) {
+                std::vector<double> sorted = seen;
+                std::sort(sorted.begin(), sorted.end());
+                const double median = sorted[sorted.size() / 2];
+                if (trial->firstFoldScore < median) {
+                    seen.push_back(trial->firstFoldScore);
+                    trial->record.status = QStringLiteral("pruned");
+                    trial->record.message =
+                        QStringLiteral("Stopped after the first fold: worse than most earlier candidates of this family.");
+                    trial->record.seconds = secondsSince(started);
+                    trial->record.score = std::numeric_limits<double>::quiet_NaN();
+                    return trial;
+                }
+            }
+            seen.push_back(trial->firstFoldScore);
+        }
+        offset += fd.validY.size();
+        if (isCanceled(m_ctx))
+            break;
+    }
+    if (trial->models.size() != data.folds.size()) {
+        trial->record.status = QStringLiteral("canceled");
+        trial->record.seconds = secondsSince(started);
+        return trial;
+    }
+    trial->record.iterations = int(std::lround(iterations / double(data.folds.size())));
+    trial->record.score = scoreOf(trial->oof);
+    trial->record.status = cutShort ? QStringLiteral("cut short") : QStringLiteral("finished");
+    if (cutShort)
+        trial->record.message = QStringLiteral("Stopped early to keep within the time limit.");
+    trial->record.seconds = secondsSince(started);
+    if (std::isnan(trial->record.score)) {
+        trial->record.status = QStringLiteral("failed");
+        trial->record.message = QStringLiteral("The model's predictions could not be scored.");
+    }
+    return trial;
+}
+
+QJsonArray Runner::inputSchema(const QStringList &columns) const
+{
+    QJsonArray schema;
+    for (const QString &name : columns) {
+        const int index = m_table.indexOf(name);
+        if (index < 0)
+            continue;
+        const Column &c = m_table.column(size_t(index));
+        QJsonObject o{{QStringLiteral("name"), name}, {QStringLiteral("type"), columnTypeName(c.type())}};
+        if (c.storage() == Storage::String && c.dictionary().size() <= 1000) {
+            // Levels by frequency, most common first: the order a form's drop-down shows.
+            std::vector<int64_t> counts(c.dictionary().size(), 0);
+            for (int32_t code : c.codes())
+                if (code >= 0)
+                    ++counts[size_t(code)];
+            std::vector<size_t> order(counts.size());
+            std::iota(order.begin(), order.end(), 0);
+            std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return counts[a] > counts[b]; });
+            QJsonArray levels;
+            for (size_t i : order)
+                if (counts[i] > 0)
+                    levels.append(QString::fromStdString(c.dictionary()[i]));
+            o.insert(QStringLiteral("levels"), levels);
+        } else if (isNumeric(c.type()) || isTemporal(c.type()) || c.type() == ColumnType::Boolean) {
+            double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+            for (size_t r : m_rows) {
+                const double v = c.numberAt(r);
+                if (std::isfinite(v)) {
+                    lo = std::min(lo, v);
+                    hi = std::max(hi, v);
+                }
+            }
+            if (lo <= hi) {
+                o.insert(QStringLiteral("min"), lo);
+                o.insert(QStringLiteral("max"), hi);
+            }
+        }
+        schema.append(o);
+    }
+    return schema;
+}
+
+Result<BuildResult> Runner::finish()
+{
+    BuildResult &result = m_result;
+    result.target = m_target;
+    result.metric = m_metric;
+    for (const auto &t : m_trials)
+        result.trials.push_back(t->record);
+
+    std::vector<Trial *> ranked;  // every scored trial, for the leaderboard
+    for (const auto &t : m_trials)
+        if ((t->record.status == QLatin1String("finished") || t->record.status == QLatin1String("cut short"))
+            && !std::isnan(t->record.score))
+            ranked.push_back(t.get());
+    std::stable_sort(ranked.begin(), ranked.end(), [this](const Trial *a, const Trial *b) {
+        return oriented(a->record.score) > oriented(b->record.score);
+    });
+    for (const Trial *t : ranked)
+        result.leaderboard.push_back(t->record);
+    std::vector<Trial *> finished;  // those whose models are still held: the ensemble's candidates
+    for (Trial *t : ranked)
+        if (!t->models.empty())
+            finished.push_back(t);
+    if (finished.empty()) {
+        if (isCanceled(m_ctx))
+            return Result<BuildResult>::failure(ErrorCode::Canceled,
+                                                QStringLiteral("The build was stopped before any model finished."));
+        QString why;
+        for (const auto &t : m_trials)
+            if (!t->record.message.isEmpty()) {
+                why = t->record.message;
+                break;
+            }
+        return Result<BuildResult>::failure(
+            ErrorCode::Internal, QStringLiteral("No model could be trained in the time given. %1")
+                                     .arg(why.isEmpty() ? QStringLiteral("Give the build more time.") : why));
+    }
+    result.bestSingleScore = finished.front()->record.score;
+
+    // Ensemble selection over the best candidates' out-of-fold predictions.
+    const size_t pool = std::min<size_t>(finished.size(), 20);
+    std::vector<const Predictions *> candidates;
+    for (size_t i = 0; i < pool; ++i)
+        candidates.push_back(&finished[i]->oof);
+    const EnsembleSelection selection =
+        m_spec.mode == BuildMode::Preview ? EnsembleSelection{std::vector<double>(pool, 0.0), 0}
+                                          : selectEnsemble(candidates, m_truth, m_metric, m_target.problem, 40, 0.5);
+    std::vector<double> weights = selection.weights;
+    if (m_spec.mode == BuildMode::Preview)
+        weights[0] = 1.0;
+    const Predictions ensemble = blend(candidates, weights);
+    result.ensembleScore = scoreOf(ensemble);
+
+    if (m_target.problem == ProblemType::Binary && isLabelMetric(m_metric)) {
+        const Metric thresholdMetric =
+            (m_metric == Metric::Precision || m_metric == Metric::Recall) ? Metric::F1 : m_metric;
+        result.threshold = chooseThreshold(thresholdMetric, m_truth, ensemble);
+    }
+    for (Metric m : metricsFor(m_target.problem)) {
+        const double v = computeMetric(m, m_target.problem, m_truth, ensemble, result.threshold);
+        result.validationMetrics.insert(metricName(m), std::isnan(v) ? QJsonValue() : QJsonValue(v));
+    }
+    log(QStringLiteral("Best single model: %1 %2 = %3; final ensemble of %4: %5.")
+            .arg(finished.front()->record.family, metricLabel(m_metric))
+            .arg(result.bestSingleScore, 0, 'g', 5)
+            .arg(std::count_if(weights.begin(), weights.end(), [](double w) { return w > 0; }))
+            .arg(result.ensembleScore, 0, 'g', 5));
+
+    // Column impact: members' importances weighted by their ensemble weight.
+    std::map<QString, double> impact;
+    double impactTotal = 0;
+    for (size_t i = 0; i < pool; ++i) {
+        if (weights[i] <= 0)
+            continue;
+        double sum = 0;
+        for (const auto &[column, v] : finished[i]->importance)
+            sum += v;
+        if (sum <= 0)
+            continue;
+        for (const auto &[column, v] : finished[i]->importance) {
+            impact[column] += weights[i] * v / sum;
+            impactTotal += weights[i] * v / sum;
+        }
+    }
+    for (const auto &[column, v] : impact)
+        result.impact.push_back({column, impactTotal > 0 ? 100.0 * v / impactTotal : 0.0});
+    std::stable_sort(result.impact.begin(), result.impact.end(),
+                     [](const ColumnImpact &a, const ColumnImpact &b) { return a.percent > b.percent; });
+
+    // The bundle.
+    ModelBundle &bundle = result.bundle;
+    QJsonArray members;
+    QJsonObject pipelines;
+    QStringList inputColumns;
+    for (size_t i = 0; i < pool; ++i) {
+        if (weights[i] <= 0)
+            continue;
+        Trial *t = finished[i];
+        const FlavourData &data = m_data[t->flavour];
+        QJsonArray folds;
+        for (size_t f = 0; f < t->models.size(); ++f) {
+            const QString pipelineName = QStringLiteral("%1/%2").arg(flavourName(t->flavour)).arg(f);
+            if (!pipelines.contains(pipelineName)) {
+                pipelines.insert(pipelineName, data.folds[f].pipeline.toJson());
+                for (const QString &c : data.folds[f].pipeline.inputColumns())
+                    if (!inputColumns.contains(c))
+                        inputColumns << c;
+            }
+            Result<QByteArray> bytes = t->models[f]->save();
+            if (!bytes)
+                return Result<BuildResult>(bytes.error());
+            const QString payload = QStringLiteral("models/t%1_f%2.bin").arg(t->record.id).arg(f);
+            bundle.payloads[payload] = *bytes;
+            folds.append(QJsonObject{{QStringLiteral("pipeline"), pipelineName}, {QStringLiteral("payload"), payload}});
+        }
+        members.append(QJsonObject{{QStringLiteral("trial"), t->record.id},
+                                   {QStringLiteral("family"), t->record.family},
+                                   {QStringLiteral("params"), t->record.params},
+                                   {QStringLiteral("weight"), weights[i]},
+                                   {QStringLiteral("score"), t->record.score},
+                                   {QStringLiteral("folds"), folds}});
+    }
+    // Keep the input columns in the table's order.
+    QStringList orderedInputs;
+    for (const Column &c : m_table.columns())
+        if (inputColumns.contains(c.name()))
+            orderedInputs << c.name();
+
+    if (!m_data.empty()) {
+        const FlavourData &any = m_data.begin()->second;
+        if (any.ready && !any.folds.empty())
+            result.droppedColumns = any.folds.front().pipeline.dropped();
+    }
+    QJsonArray dropped;
+    for (const DroppedColumn &d : result.droppedColumns)
+        dropped.append(QJsonObject{{QStringLiteral("column"), d.column}, {QStringLiteral("reason"), d.reason}});
+    QJsonArray leaderboard;
+    for (const TrialRecord &r : result.leaderboard)
+        leaderboard.append(r.toJson());
+    QJsonArray impactJson;
+    for (const ColumnImpact &c : result.impact)
+        impactJson.append(QJsonObject{{QStringLiteral("column"), c.column}, {QStringLiteral("percent"), c.percent}});
+
+    Hash64 fingerprint(m_spec.seed);
+    for (const Column &c : m_table.columns()) {
+        const QByteArray name = c.name().toUtf8();
+        fingerprint.update(name.constData(), size_t(name.size()));
+    }
+    fingerprint.update(m_y.data(), m_y.size() * sizeof(float));
+    char hex[17] = {};
+    hash64ToHex(fingerprint.digest(), hex);
+
+    result.seconds = secondsSince(m_start);
+    result.canceled = isCanceled(m_ctx);
+    QJsonObject build = m_spec.toJson();
+    build.insert(QStringLiteral("validation"), m_folds.size() > 1 ? QStringLiteral("%1-fold cross-validation").arg(m_folds.size())
+                                                                  : QStringLiteral("holdout"));
+    build.insert(QStringLiteral("threads"), m_threads);
+    build.insert(QStringLiteral("seconds"), result.seconds);
+    build.insert(QStringLiteral("canceled"), result.canceled);
+    bundle.manifest = QJsonObject{
+        {QStringLiteral("format"), QStringLiteral("easel-model")},
+        {QStringLiteral("format_version"), int(ModelBundle::kFormatVersion)},
+        {QStringLiteral("easel_version"), QStringLiteral(EASEL_VERSION_STRING)},
+        {QStringLiteral("created_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+        {QStringLiteral("problem_type"), problemTypeName(m_target.problem)},
+        {QStringLiteral("problem_reason"), m_target.reason},
+        {QStringLiteral("target"), m_target.column},
+        {QStringLiteral("class_labels"), QJsonArray::fromStringList(m_target.classLabels)},
+        {QStringLiteral("threshold"), result.threshold},
+        {QStringLiteral("metric"), metricName(m_metric)},
+        {QStringLiteral("validation_score"), result.ensembleScore},
+        {QStringLiteral("validation"), result.validationMetrics},
+        {QStringLiteral("input_schema"), inputSchema(orderedInputs)},
+        {QStringLiteral("pipelines"), pipelines},
+        {QStringLiteral("members"), members},
+        {QStringLiteral("build"), build},
+        {QStringLiteral("seed"), QString::number(m_spec.seed)},
+        {QStringLiteral("data_fingerprint"), QJsonObject{{QStringLiteral("hash"), QString::fromLatin1(hex)},
+                                                         {QStringLiteral("rows"), qint64(m_rows.size())},
+                                                         {QStringLiteral("columns"), qint64(m_table.columnCount())}}},
+        {QStringLiteral("leaderboard"), leaderboard},
+        {QStringLiteral("column_impact"), impactJson},
+        {QStringLiteral("dropped_columns"), dropped},
+    };
+    if (m_ctx)
+        m_ctx->progress(1.0, QStringLiteral("Done"));
+    return result;
+}
+
+Result<BuildResult> Runner::run()
+{
+    m_start = Clock::now();
+    m_budget = m_spec.timeLimitSeconds > 0 ? m_spec.timeLimitSeconds : defaultTimeLimit(m_spec.mode);
+    m_reserve = std::min(5.0, 0.04 * m_budget + 0.2);
+    const int cores = std::max(1, QThread::idealThreadCount());
+    m_threads = m_spec.threads > 0 ? std::min(m_spec.threads, cores) : cores;
+
+    if (Status s = prepare(); !s)
+        return Result<BuildResult>(s.error());
+    log(QStringLiteral("%1 Metric: %2.").arg(m_target.reason, metricLabel(m_metric)));
+
+    // Families, in a stable order of preference.
+    QStringList families = m_spec.families.isEmpty() ? m_registry.families() : m_spec.families;
+    std::sort(families.begin(), families.end(),
+              [](const QString &a, const QString &b) { return familyOrderKey(a) < familyOrderKey(b); });
+    if (m_spec.mode == BuildMode::Preview) {
+        const QString first = families.contains(QStringLiteral("xgboost")) ? QStringLiteral("xgboost")
+                              : families.isEmpty()                          ? QString()
+                                                                            : families.first();
+        families = first.isEmpty() ? QStringList() : QStringList{first};
+    }
+    std::vector<Trainer *> trainers;
+    for (const QString &family : families) {
+        Trainer *t = m_registry.trainer(family);
+        if (!t) {
+            log(QStringLiteral("Skipping %1: %2").arg(family, m_registry.lastError()));
+            continue;
+        }
+        const TrainerCapabilities caps = t->capabilities();
+        const bool fits = (m_target.problem == ProblemType::Binary && caps.binary)
+                          || (m_target.problem == ProblemType::Multiclass && caps.multiclass)
+                          || (m_target.problem == ProblemType::Regression && caps.regression);
+        if (fits)
+            trainers.push_back(t);
+    }
+    if (trainers.empty())
+        return Result<BuildResult>::failure(ErrorCode::Unsupported,
+                                            QStringLiteral("No model trainer is installed for this problem. Reinstall Easel "
+                                                           "with its plugins."));
+
+    // Preprocess once up front so that data problems (every column dropped, …) are refused clearly.
+    if (FlavourData &first = flavourData(trainers.front()->capabilities().flavour); !first.ready)
+        return Result<BuildResult>(first.error);
+    if (isCanceled(m_ctx))
+        return Result<BuildResult>::failure(ErrorCode::Canceled, QStringLiteral("The build was stopped."));
+
+    // The queue of candidates: the portfolios, interleaved across families.
+    std::vector<std::pair<Trainer *, QJsonObject>> queue;
+    if (m_spec.mode == BuildMode::Preview) {
+        QJsonObject fast{{QStringLiteral("learning_rate"), 0.1}, {QStringLiteral("max_depth"), 6},
+                         {QStringLiteral("n_estimators"), 300}, {QStringLiteral("early_stopping_rounds"), 20}};
+        queue.emplace_back(trainers.front(), fast);
+    } else {
+        std::vector<std::vector<QJsonObject>> portfolios;
+        size_t longest = 0;
+        for (Trainer *t : trainers) {
+            portfolios.push_back(t->portfolio(m_target.problem, m_rows.size(), m_table.columnCount()));
+            longest = std::max(longest, portfolios.back().size());
+        }
+        for (size_t i = 0; i < longest; ++i)
+            for (size_t f = 0; f < trainers.size(); ++f)
+                if (i < portfolios[f].size())
+                    queue.emplace_back(trainers[f], portfolios[f][i]);
+    }
+    m_expectedTrials = int(queue.size());
+    if (m_spec.mode == BuildMode::Standard)
+        m_expectedTrials = std::max(m_expectedTrials, 40);
+
+    auto accept = [this](std::unique_ptr<Trial> trial) {
+        const TrialRecord &r = trial->record;
+        m_familySeconds[r.family] = r.seconds;
+        log(QStringLiteral("Trial %1 %2: %3 %4 in %5 s%6")
+                .arg(r.id)
+                .arg(r.family, r.status)
+                .arg(std::isnan(r.score) ? QStringLiteral("") : QString::number(r.score, 'g', 5))
+                .arg(r.seconds, 0, 'f', 1)
+                .arg(r.message.isEmpty() ? QString() : QStringLiteral(" (") + r.message + QLatin1Char(')')));
+        if (!std::isnan(r.score) && (std::isnan(m_bestScore) || oriented(r.score) > oriented(m_bestScore))) {
+            m_bestScore = r.score;
+            if (m_observer.bestScoreChanged)
+                m_observer.bestScoreChanged(secondsSince(m_start), m_bestScore);
+        }
+        if (m_observer.trialFinished)
+            m_observer.trialFinished(r);
+        m_trials.push_back(std::move(trial));
+    };
+    // A trial starts only when it can finish: the family's last duration must fit in what is left.
+    auto fitsInBudget = [this](const QString &family) {
+        const double left = remaining() - m_reserve;
+        if (m_trials.empty())
+            return left > 0;
+        auto it = m_familySeconds.find(family);
+        if (it != m_familySeconds.end())
+            return it->second <= left;
+        return left > 0.1 * m_budget;
+    };
+
+    for (auto &[trainer, params] : queue) {
+        if (isCanceled(m_ctx))
+            break;
+        if (!fitsInBudget(trainer->family()))
+            continue;
+        reportProgress(QStringLiteral("training %1").arg(trainer->displayName()));
+        accept(runTrial(trainer, params, false));
+    }
+
+    if (m_spec.mode == BuildMode::Standard && !isCanceled(m_ctx)) {
+        // Parzen search per family, more trials for the families doing best.
+        std::map<QString, std::unique_ptr<ParzenSearch>> searches;
+        std::map<QString, QJsonObject> bases;
+        for (Trainer *t : trainers) {
+            auto search = std::make_unique<ParzenSearch>(t->searchSpace(m_target.problem),
+                                                         m_spec.seed + qHash(t->family()), 5);
+            const std::vector<QJsonObject> portfolio = t->portfolio(m_target.problem, m_rows.size(), m_table.columnCount());
+            bases[t->family()] = portfolio.empty() ? QJsonObject() : portfolio.front();
+            for (const auto &trial : m_trials)
+                if (trial->record.family == t->family() && !std::isnan(trial->record.score))
+                    search->observe(trial->record.params, oriented(trial->record.score));
+            searches[t->family()] = std::move(search);
+        }
+        std::mt19937_64 rng(m_spec.seed + 99);
+        int round = 0;
+        while (!isCanceled(m_ctx) && remaining() - m_reserve > 0) {
+            // Rank families by their best score; the best gets every other slot.
+            std::vector<std::pair<double, Trainer *>> ranked;
+            for (Trainer *t : trainers) {
+                double best = -std::numeric_limits<double>::infinity();
+                for (const auto &trial : m_trials)
+                    if (trial->record.family == t->family() && !std::isnan(trial->record.score))
+                        best = std::max(best, oriented(trial->record.score));
+                ranked.emplace_back(best, t);
+            }
+            std::stable_sort(ranked.begin(), ranked.end(),
+                             [](const auto &a, const auto &b) { return a.first > b.first; });
+            Trainer *pick = (round % 2 == 0) ? ranked.front().second : ranked[size_t(rng() % ranked.size())].second;
+            ++round;
+            if (!fitsInBudget(pick->family())) {
+                bool any = false;
+                for (Trainer *t : trainers)
+                    if (fitsInBudget(t->family())) {
+                        pick = t;
+                        any = true;
+                        break;
+                    }
+                if (!any)
+                    break;
+            }
+            ParzenSearch &search = *searches[pick->family()];
+            const QJsonObject params = search.propose(bases[pick->family()]);
+            reportProgress(QStringLiteral("searching %1").arg(pick->displayName()));
+            std::unique_ptr<Trial> trial = runTrial(pick, params, true);
+            if (trial->record.status == QLatin1String("pruned"))
+                search.observe(params, trial->firstFoldScore - 1e-9);
+            else if (!std::isnan(trial->record.score))
+                search.observe(params, oriented(trial->record.score));
+            else
+                search.observe(params, std::numeric_limits<double>::quiet_NaN());
+            accept(std::move(trial));
+            // Free the models of candidates that can no longer enter the ensemble.
+            if (m_trials.size() > 30) {
+                std::vector<Trial *> byScore;
+                for (const auto &t : m_trials)
+                    if (!t->models.empty())
+                        byScore.push_back(t.get());
+                std::stable_sort(byScore.begin(), byScore.end(), [this](const Trial *a, const Trial *b) {
+                    return oriented(a->record.score) > oriented(b->record.score);
+                });
+                for (size_t i = 20; i < byScore.size(); ++i) {
+                    byScore[i]->models.clear();
+                    byScore[i]->oof.values.clear();
+                    byScore[i]->oof.values.shrink_to_fit();
+                }
+            }
+        }
+    }
+    return finish();
+}
+
+} // namespace
+
+Result<BuildResult> runBuild(const Table &table, const BuildSpec &spec, TrainerRegistry &registry, TaskContext *ctx,
+                             const BuildObserver &observer)
+{
+    Runner runner(table, spec, registry, ctx, observer);
+    return runner.run();
+}
+
+} // namespace easel

@@ -1,0 +1,110 @@
+#pragma once
+
+#include "automl/metrics.h"
+#include "automl/preprocess.h"
+#include "automl/problem.h"
+#include "automl/trainer.h"
+#include "base/result.h"
+#include "base/task_context.h"
+#include "data/table.h"
+#include "model/bundle.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace easel {
+
+class TrainerRegistry;
+
+enum class BuildMode {
+    Preview,   //!< seconds: one fast model on a sample, a rough score and column impact
+    Quick,     //!< ~2 minutes: a portfolio of strong defaults, then an ensemble
+    Standard,  //!< ~15 minutes: hyper-parameter search per family, then an ensemble
+};
+
+QString buildModeName(BuildMode mode);  //!< "preview", "quick", "standard"
+bool buildModeFromName(const QString &name, BuildMode *mode);
+double defaultTimeLimit(BuildMode mode); //!< seconds: 10, 120, 900
+
+//! Everything that defines a build; saved with the build and in the bundle.
+struct BuildSpec
+{
+    QString target;
+    QStringList dropped;                 //!< columns the user left out
+    BuildMode mode = BuildMode::Quick;
+    std::optional<ProblemType> problem;  //!< override of the detected type
+    std::optional<Metric> metric;        //!< override of the default metric
+    double timeLimitSeconds = 0;         //!< 0: defaultTimeLimit(mode)
+    uint64_t seed = 0;
+    int threads = 0;                     //!< 0: one per core
+    bool useGpu = false;                 //!< use the GPU where a trainer supports it
+    QStringList families;                //!< empty: every installed family
+    int folds = 5;                       //!< cross-validation folds (data up to holdoutAboveRows rows)
+    size_t holdoutAboveRows = 50000;     //!< above this, one 80/20 holdout instead of k folds
+
+    QJsonObject toJson() const;
+    static Result<BuildSpec> fromJson(const QJsonObject &json);
+};
+
+//! One candidate model tried during a build.
+struct TrialRecord
+{
+    int id = 0;                 //!< 1-based order of the trial
+    QString family;
+    QJsonObject params;
+    double score = 0;           //!< validation score (out-of-fold) in the build metric; NaN if failed
+    double seconds = 0;
+    int iterations = 0;         //!< rounds / epochs (mean over folds)
+    QString status;             //!< "finished", "pruned", "failed", "canceled", "cut short"
+    QString message;            //!< why it failed or was pruned, in plain words
+
+    QJsonObject toJson() const;
+};
+
+//! A column's share of the model's decisions, summed back to the original column.
+struct ColumnImpact
+{
+    QString column;
+    double percent = 0;         //!< all columns sum to 100
+};
+
+//! Notified on the build's thread as trials start and end (GUI leaderboard, library).
+struct BuildObserver
+{
+    std::function<void(const TrialRecord &)> trialStarted;
+    std::function<void(const TrialRecord &)> trialFinished;
+    std::function<void(double seconds, double bestScore)> bestScoreChanged;
+    std::function<void(const QString &line)> log;
+};
+
+struct BuildResult
+{
+    TargetInfo target;
+    Metric metric = Metric::Rmse;
+    std::vector<TrialRecord> trials;       //!< in the order they ran
+    std::vector<TrialRecord> leaderboard;  //!< finished trials, best first
+    double bestSingleScore = 0;
+    double ensembleScore = 0;              //!< out-of-fold score of the final model
+    QJsonObject validationMetrics;         //!< every metric of metricsFor(problem) on out-of-fold predictions
+    double threshold = 0.5;                //!< binary decision threshold
+    std::vector<ColumnImpact> impact;
+    std::vector<DroppedColumn> droppedColumns;
+    QStringList log;
+    bool canceled = false;                 //!< stopped early; the bundle holds the best so far
+    double seconds = 0;
+    ModelBundle bundle;                    //!< ready to save
+};
+
+//! Runs a build on table (all rows with a target value) and returns the bundle.
+//! Fails with plain-words errors for an unusable target or data (see detectTarget),
+//! when no trainer is installed, or when canceled before any model finished.
+//! Canceled after a model finished: returns the best so far with canceled set.
+Result<BuildResult> runBuild(const Table &table, const BuildSpec &spec, TrainerRegistry &registry,
+                             TaskContext *ctx = nullptr, const BuildObserver &observer = {});
+
+} // namespace easel

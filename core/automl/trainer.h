@@ -1,0 +1,127 @@
+#pragma once
+
+#include "automl/feature_matrix.h"
+#include "automl/metrics.h"
+#include "automl/problem.h"
+#include "base/result.h"
+#include "base/task_context.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <QtPlugin>
+
+#include <memory>
+#include <vector>
+
+namespace easel {
+
+//! Which features a trainer wants from preprocessing.
+enum class FeatureFlavour {
+    Trees,   //!< raw numbers, NaN kept (native missing values), one-hot / target-encoded categories
+    Scaled,  //!< imputed + missing indicators, standardised, one-hot / target-encoded categories
+    Embedded,//!< like Scaled, but low-cardinality categoricals as codes in FeatureMatrix::cats
+};
+
+struct TrainerCapabilities
+{
+    bool binary = true, multiclass = true, regression = true;
+    bool nativeMissing = false;     //!< handles NaN itself
+    bool gpuAvailable = false;      //!< the linked library has GPU support and a device is present
+    QString gpuReason;              //!< why not, in plain words ("XGBoost was built without CUDA")
+    FeatureFlavour flavour = FeatureFlavour::Trees;
+    bool contributions = false;     //!< Model::contributions gives exact per-feature contributions
+};
+
+//! One hyper-parameter's range for the standard build's search.
+struct ParamRange
+{
+    enum class Kind { Real, LogReal, Integer, Choice };
+    QString name;
+    Kind kind = Kind::Real;
+    double low = 0, high = 1;        //!< Real / LogReal / Integer bounds (inclusive)
+    QStringList choices;             //!< Choice
+};
+
+struct FitOptions
+{
+    ProblemType problem = ProblemType::Regression;
+    int numClasses = 1;              //!< classification: number of classes
+    QJsonObject params;              //!< hyper-parameters (family-specific; unknown keys ignored)
+    int threads = 1;                 //!< real thread count to use (never above the core count)
+    uint64_t seed = 0;
+    bool useGpu = false;             //!< only honoured when capabilities().gpuAvailable
+    double deadlineSeconds = 0;      //!< >0: stop adding rounds/epochs after this long (keep what is fitted)
+};
+
+//! The training curve and where early stopping settled.
+struct FitReport
+{
+    int iterations = 0;              //!< rounds / epochs actually used
+    std::vector<double> validCurve;  //!< validation loss per round/epoch (the trainer's own loss)
+    QString note;
+};
+
+//! A fitted model. Thread-safe for concurrent predict() calls.
+class Model
+{
+public:
+    virtual ~Model() = default;
+    virtual QString family() const = 0;
+    //! Regression: n values; binary: n probabilities of class 1; multiclass: n×k probabilities.
+    virtual Result<Predictions> predict(const FeatureMatrix &x) const = 0;
+    //! The model's own bytes (XGBoost UBJ, TorchScript / weights, linear weights as JSON).
+    virtual Result<QByteArray> save() const = 0;
+    //! Gain-like importance per numeric feature (FeatureMatrix::cols, then catCols); empty if none.
+    virtual std::vector<double> importance() const { return {}; }
+    //! Exact additive contributions, n × outputs × (features + 1) (last = bias); empty when unsupported.
+    virtual Result<std::vector<float>> contributions(const FeatureMatrix &x) const
+    {
+        Q_UNUSED(x);
+        return Result<std::vector<float>>::failure(ErrorCode::Unsupported, QStringLiteral("no exact contributions"));
+    }
+    const FitReport &fitReport() const { return m_report; }
+    void setFitReport(FitReport report) { m_report = std::move(report); }
+
+private:
+    FitReport m_report;
+};
+
+//! A model family: fits and loads models. Implementations live in plugins/.
+class Trainer
+{
+public:
+    virtual ~Trainer() = default;
+    virtual QString family() const = 0;          //!< "xgboost", "random_forest", "linear", "mlp" (stable)
+    virtual QString displayName() const = 0;     //!< "Gradient-boosted trees (XGBoost)"
+    virtual TrainerCapabilities capabilities() const = 0;
+
+    //! Fits on train, early-stopping on valid when given. Polls ctx per round/epoch;
+    //! on cancel returns ErrorCode::Canceled. The caller owns the result.
+    virtual Result<std::unique_ptr<Model>> fit(const FeatureMatrix &trainX, const std::vector<float> &trainY,
+                                               const std::vector<float> &trainWeights, const FeatureMatrix *validX,
+                                               const std::vector<float> *validY, const FitOptions &options,
+                                               TaskContext *ctx) const = 0;
+
+    //! Rebuilds a model from save() bytes. Never executes code from the bytes.
+    virtual Result<std::unique_ptr<Model>> load(const QByteArray &bytes, const FitOptions &options) const = 0;
+
+    //! Strong default configurations for quick builds, best first.
+    virtual std::vector<QJsonObject> portfolio(ProblemType problem, size_t rows, size_t cols) const = 0;
+    //! The ranges a standard build searches.
+    virtual std::vector<ParamRange> searchSpace(ProblemType problem) const = 0;
+};
+
+//! What a trainer plugin exports (Qt plugin, see plugins/*/plugin.json).
+class TrainerPlugin
+{
+public:
+    virtual ~TrainerPlugin() = default;
+    //! The trainers of this plugin; the caller owns them.
+    virtual std::vector<std::unique_ptr<Trainer>> createTrainers() = 0;
+};
+
+} // namespace easel
+
+#define EaselTrainerPlugin_iid "org.easel.TrainerPlugin/1.0"
+Q_DECLARE_INTERFACE(easel::TrainerPlugin, EaselTrainerPlugin_iid)

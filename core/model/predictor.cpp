@@ -1,0 +1,274 @@
+#include "model/predictor.h"
+
+#include "automl/preprocess.h"
+#include "automl/trainer_registry.h"
+
+#include <QJsonArray>
+#include <QSaveFile>
+
+#include <cmath>
+#include <map>
+
+namespace easel {
+
+struct Predictor::Private
+{
+    struct FoldModel
+    {
+        QString pipeline;
+        std::unique_ptr<Model> model;
+    };
+    struct Member
+    {
+        QString family;
+        double weight = 0;
+        std::vector<FoldModel> folds;
+    };
+
+    QJsonObject manifest;
+    ProblemType problem = ProblemType::Regression;
+    QStringList labels;
+    double threshold = 0.5;
+    QStringList inputs;
+    std::map<QString, Preprocessor> pipelines;
+    std::vector<Member> members;
+};
+
+Predictor::Predictor() : d(std::make_unique<Private>()) {}
+Predictor::~Predictor() = default;
+
+Result<std::unique_ptr<Predictor>> Predictor::open(const ModelBundle &bundle, TrainerRegistry &registry)
+{
+    using R = Result<std::unique_ptr<Predictor>>;
+    std::unique_ptr<Predictor> p(new Predictor);
+    Private &d = *p->d;
+    d.manifest = bundle.manifest;
+    const QJsonObject &m = d.manifest;
+    if (m.value(QStringLiteral("format")).toString() != QLatin1String("easel-model"))
+        return R::failure(ErrorCode::Corrupt, QStringLiteral("The file holds no Easel model manifest."));
+    if (!problemTypeFromName(m.value(QStringLiteral("problem_type")).toString(), &d.problem))
+        return R::failure(ErrorCode::Corrupt, QStringLiteral("The model's problem type is unknown."));
+    for (const QJsonValue &v : m.value(QStringLiteral("class_labels")).toArray())
+        d.labels << v.toString();
+    d.threshold = m.value(QStringLiteral("threshold")).toDouble(0.5);
+    for (const QJsonValue &v : m.value(QStringLiteral("input_schema")).toArray())
+        d.inputs << v.toObject().value(QStringLiteral("name")).toString();
+
+    const QJsonObject pipelines = m.value(QStringLiteral("pipelines")).toObject();
+    for (auto it = pipelines.begin(); it != pipelines.end(); ++it) {
+        Result<Preprocessor> pipeline = Preprocessor::fromJson(it.value().toObject());
+        if (!pipeline)
+            return R(pipeline.error());
+        d.pipelines.emplace(it.key(), std::move(*pipeline));
+    }
+
+    FitOptions options;
+    options.problem = d.problem;
+    options.numClasses = d.problem == ProblemType::Regression ? 1 : int(d.labels.size());
+    for (const QJsonValue &mv : m.value(QStringLiteral("members")).toArray()) {
+        const QJsonObject mo = mv.toObject();
+        Private::Member member;
+        member.family = mo.value(QStringLiteral("family")).toString();
+        member.weight = mo.value(QStringLiteral("weight")).toDouble();
+        Trainer *trainer = registry.trainer(member.family);
+        if (!trainer)
+            return R::failure(ErrorCode::Unsupported,
+                              QStringLiteral("This model needs the '%1' trainer, which is not installed. %2")
+                                  .arg(member.family, registry.lastError()));
+        options.params = mo.value(QStringLiteral("params")).toObject();
+        for (const QJsonValue &fv : mo.value(QStringLiteral("folds")).toArray()) {
+            const QJsonObject fo = fv.toObject();
+            const QString payload = fo.value(QStringLiteral("payload")).toString();
+            const QString pipeline = fo.value(QStringLiteral("pipeline")).toString();
+            auto bytes = bundle.payloads.find(payload);
+            if (bytes == bundle.payloads.end() || !d.pipelines.count(pipeline))
+                return R::failure(ErrorCode::Corrupt,
+                                  QStringLiteral("The model file lacks the part '%1'. Export the model again.").arg(payload));
+            Result<std::unique_ptr<Model>> model = trainer->load(bytes->second, options);
+            if (!model)
+                return R(model.error());
+            member.folds.push_back({pipeline, std::move(*model)});
+        }
+        if (!member.folds.empty() && member.weight > 0)
+            d.members.push_back(std::move(member));
+    }
+    if (d.members.empty())
+        return R::failure(ErrorCode::Corrupt, QStringLiteral("The model file holds no trained model."));
+    return p;
+}
+
+const QJsonObject &Predictor::manifest() const { return d->manifest; }
+ProblemType Predictor::problem() const { return d->problem; }
+QString Predictor::target() const { return d->manifest.value(QStringLiteral("target")).toString(); }
+QStringList Predictor::classLabels() const { return d->labels; }
+double Predictor::threshold() const { return d->threshold; }
+QStringList Predictor::inputColumns() const { return d->inputs; }
+
+QStringList Predictor::families() const
+{
+    QStringList out;
+    for (const auto &m : d->members)
+        if (!out.contains(m.family))
+            out << m.family;
+    return out;
+}
+
+QStringList Predictor::missingColumns(const Table &table) const
+{
+    QStringList missing;
+    for (const QString &c : d->inputs)
+        if (table.indexOf(c) < 0)
+            missing << c;
+    return missing;
+}
+
+Result<Predictions> Predictor::predict(const Table &table, const std::vector<size_t> &rowsIn, TaskContext *ctx) const
+{
+    std::vector<size_t> rows = rowsIn;
+    if (rows.empty()) {
+        rows.resize(table.rowCount());
+        for (size_t i = 0; i < rows.size(); ++i)
+            rows[i] = i;
+    }
+    const int outputs = d->problem == ProblemType::Multiclass ? int(d->labels.size()) : 1;
+    Predictions out;
+    out.rows = rows.size();
+    out.outputs = outputs;
+    std::vector<double> acc(rows.size() * size_t(outputs), 0.0);
+    double totalWeight = 0;
+
+    // Each pipeline's features are computed once and shared by the members using it.
+    std::map<QString, FeatureMatrix> features;
+    size_t done = 0, total = 0;
+    for (const auto &m : d->members)
+        total += m.folds.size();
+    for (const auto &member : d->members) {
+        std::vector<double> memberAcc(acc.size(), 0.0);
+        for (const auto &fold : member.folds) {
+            if (isCanceled(ctx))
+                return Result<Predictions>::failure(ErrorCode::Canceled, QStringLiteral("Prediction stopped."));
+            auto it = features.find(fold.pipeline);
+            if (it == features.end())
+                it = features.emplace(fold.pipeline, d->pipelines.at(fold.pipeline).transform(table, rows)).first;
+            Result<Predictions> p = fold.model->predict(it->second);
+            if (!p)
+                return p;
+            if (p->values.size() != memberAcc.size())
+                return Result<Predictions>::failure(ErrorCode::Internal,
+                                                    QStringLiteral("A model returned the wrong number of predictions."));
+            for (size_t i = 0; i < memberAcc.size(); ++i)
+                memberAcc[i] += p->values[i];
+            reportProgress(ctx, double(++done) / double(total), QStringLiteral("Scoring rows"));
+        }
+        const double w = member.weight / double(member.folds.size());
+        for (size_t i = 0; i < acc.size(); ++i)
+            acc[i] += w * memberAcc[i];
+        totalWeight += member.weight;
+    }
+    out.values.resize(acc.size());
+    for (size_t i = 0; i < acc.size(); ++i)
+        out.values[i] = float(acc[i] / (totalWeight > 0 ? totalWeight : 1.0));
+    return out;
+}
+
+QString Predictor::labelAt(const Predictions &pred, size_t row) const
+{
+    switch (d->problem) {
+    case ProblemType::Regression: return QString::number(double(pred.values[row]), 'g', 8);
+    case ProblemType::Binary:
+        return d->labels.value(pred.values[row] >= d->threshold ? 1 : 0);
+    case ProblemType::Multiclass: {
+        const float *p = pred.values.data() + row * size_t(pred.outputs);
+        int best = 0;
+        for (int k = 1; k < pred.outputs; ++k)
+            if (p[k] > p[best])
+                best = k;
+        return d->labels.value(best);
+    }
+    }
+    return {};
+}
+
+std::vector<double> Predictor::probabilitiesAt(const Predictions &pred, size_t row) const
+{
+    if (d->problem == ProblemType::Binary)
+        return {1.0 - pred.values[row], double(pred.values[row])};
+    if (d->problem == ProblemType::Multiclass) {
+        std::vector<double> out(size_t(pred.outputs));
+        for (int k = 0; k < pred.outputs; ++k)
+            out[size_t(k)] = pred.values[row * size_t(pred.outputs) + size_t(k)];
+        return out;
+    }
+    return {};
+}
+
+namespace {
+
+void appendCsvField(QByteArray &line, const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    const bool quote = utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r');
+    if (!quote) {
+        line += utf8;
+        return;
+    }
+    line += '"';
+    for (char c : utf8) {
+        if (c == '"')
+            line += '"';
+        line += c;
+    }
+    line += '"';
+}
+
+} // namespace
+
+Status writePredictionsCsv(const QString &path, const Table &input, const Predictor &predictor,
+                           const Predictions &pred)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Status::failure(ErrorCode::PermissionDenied,
+                               QStringLiteral("Cannot write the predictions here (%1). Choose another file.")
+                                   .arg(file.errorString()),
+                               path);
+    const QStringList labels = predictor.classLabels();
+    const bool classification = predictor.problem() != ProblemType::Regression;
+    QByteArray line;
+    for (size_t c = 0; c < input.columnCount(); ++c) {
+        appendCsvField(line, input.column(c).name());
+        line += ',';
+    }
+    appendCsvField(line, QStringLiteral("prediction"));
+    if (classification)
+        for (const QString &label : labels) {
+            line += ',';
+            appendCsvField(line, QStringLiteral("probability_") + label);
+        }
+    line += '\n';
+    file.write(line);
+    for (size_t r = 0; r < pred.rows; ++r) {
+        line.clear();
+        for (size_t c = 0; c < input.columnCount(); ++c) {
+            appendCsvField(line, input.column(c).textAt(r));
+            line += ',';
+        }
+        appendCsvField(line, predictor.labelAt(pred, r));
+        if (classification)
+            for (double p : predictor.probabilitiesAt(pred, r)) {
+                line += ',';
+                line += QByteArray::number(p, 'g', 8);
+            }
+        line += '\n';
+        if (file.write(line) != line.size())
+            break;
+    }
+    if (!file.commit())
+        return Status::failure(ErrorCode::Io,
+                               QStringLiteral("Writing the predictions failed (%1). Check the free disk space.")
+                                   .arg(file.errorString()),
+                               path);
+    return Status::success();
+}
+
+} // namespace easel

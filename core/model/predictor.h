@@ -1,0 +1,64 @@
+#pragma once
+
+#include "automl/metrics.h"
+#include "automl/problem.h"
+#include "base/result.h"
+#include "base/task_context.h"
+#include "data/table.h"
+#include "model/bundle.h"
+
+#include <QJsonObject>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+namespace easel {
+
+class TrainerRegistry;
+
+//! A loaded model bundle, ready to predict: the fitted pipelines and every
+//! ensemble member's fold models. Thread-safe for concurrent predict() calls.
+class Predictor
+{
+public:
+    ~Predictor();
+
+    //! Loads the members through the registry's trainers (loading a plugin only
+    //! if a member needs it). The caller owns the result. Fails when a member's
+    //! family is not installed or a payload does not load.
+    static Result<std::unique_ptr<Predictor>> open(const ModelBundle &bundle, TrainerRegistry &registry);
+
+    const QJsonObject &manifest() const;
+    ProblemType problem() const;
+    QString target() const;
+    QStringList classLabels() const;   //!< as written in the training CSV
+    double threshold() const;          //!< binary decision threshold on P(class 1)
+    QStringList inputColumns() const;  //!< the columns the model reads
+    QStringList families() const;      //!< the member families
+
+    //! Input columns the table lacks (empty when it can be scored).
+    QStringList missingColumns(const Table &table) const;
+
+    //! Raw predictions for the given rows (all rows when rows is empty): values for
+    //! regression, P(class 1) for binary, n×k probabilities for multiclass.
+    Result<Predictions> predict(const Table &table, const std::vector<size_t> &rows = {},
+                                TaskContext *ctx = nullptr) const;
+
+    //! The predicted label (classification) or value (regression) of one row of predictions.
+    QString labelAt(const Predictions &pred, size_t row) const;
+    //! Class probabilities of one row (classification), in classLabels() order.
+    std::vector<double> probabilitiesAt(const Predictions &pred, size_t row) const;
+
+private:
+    Predictor();
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+//! Writes table + predictions as CSV: the input columns, then "prediction",
+//! then "probability_<label>" per class for classification. Fails naming the file.
+Status writePredictionsCsv(const QString &path, const Table &input, const Predictor &predictor,
+                           const Predictions &pred);
+
+} // namespace easel

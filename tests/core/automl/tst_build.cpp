@@ -1,0 +1,211 @@
+// EASEL_TEST_LABEL: slow
+// The build runner end to end on real data with the real trainer plugins:
+// a usable bundle, the budget honoured, cancel keeps the best so far, the same
+// seed gives the same leaderboard, and clear refusals for unusable data.
+#include "automl/build.h"
+#include "automl/trainer_registry.h"
+#include "data/csv_reader.h"
+#include "model/predictor.h"
+
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace easel;
+
+class TestBuild : public QObject
+{
+    Q_OBJECT
+
+    std::shared_ptr<Table> load(const char *name)
+    {
+        Result<CsvImport> r = readCsv(QStringLiteral(EASEL_SHARED_DATA_DIR "/") + QLatin1String(name));
+        if (!r.ok())
+            qFatal("cannot read %s: %s", name, qPrintable(r.error().toString()));
+        return r->table;
+    }
+
+    static std::shared_ptr<Table> fromText(const QByteArray &csv)
+    {
+        Result<CsvImport> r = readCsvData(csv, QStringLiteral("inline.csv"));
+        if (!r.ok())
+            qFatal("cannot read inline csv: %s", qPrintable(r.error().toString()));
+        return r->table;
+    }
+
+    TrainerRegistry m_registry;
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_registry.discover();
+        QVERIFY2(m_registry.families().contains(QStringLiteral("xgboost")),
+                 qPrintable(m_registry.families().join(QLatin1Char(','))));
+        QVERIFY(m_registry.families().contains(QStringLiteral("linear")));
+    }
+
+    void quickBuildOnPenguinsPredictsWell()
+    {
+        auto table = load("penguins.csv");
+        BuildSpec spec;
+        spec.target = QStringLiteral("species");
+        spec.timeLimitSeconds = 30;
+        spec.families = {QStringLiteral("xgboost"), QStringLiteral("linear")};
+        Result<BuildResult> r = runBuild(*table, spec, m_registry);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QCOMPARE(r->target.problem, ProblemType::Multiclass);
+        QCOMPARE(r->target.classLabels, (QStringList{QStringLiteral("Adelie"), QStringLiteral("Chinstrap"),
+                                                     QStringLiteral("Gentoo")}));
+        QCOMPARE(r->metric, Metric::LogLoss);
+        QVERIFY(r->leaderboard.size() >= 2);
+        QVERIFY2(r->ensembleScore < 0.2, qPrintable(QString::number(r->ensembleScore)));
+        // The ensemble is never worse than its best member on the validation rows.
+        QVERIFY(r->ensembleScore <= r->bestSingleScore + 1e-9);
+        QVERIFY(!r->impact.empty());
+        double total = 0;
+        for (const ColumnImpact &c : r->impact)
+            total += c.percent;
+        QVERIFY(std::abs(total - 100.0) < 1e-6);
+
+        // The bundle round-trips through a file and predicts the training rows well.
+        const QString path = m_dir.filePath(QStringLiteral("penguins.easel"));
+        QVERIFY(r->bundle.save(path).ok());
+        Result<ModelBundle> bundle = ModelBundle::load(path);
+        QVERIFY(bundle.ok());
+        Result<std::unique_ptr<Predictor>> predictor = Predictor::open(*bundle, m_registry);
+        QVERIFY2(predictor.ok(), qPrintable(predictor.error().toString()));
+        Result<Predictions> pred = (*predictor)->predict(*table);
+        QVERIFY(pred.ok());
+        QCOMPARE(pred->rows, table->rowCount());
+        QCOMPARE(pred->outputs, 3);
+        const Column &species = table->column(size_t(table->indexOf(QStringLiteral("species"))));
+        int right = 0;
+        for (size_t i = 0; i < table->rowCount(); ++i)
+            right += (*predictor)->labelAt(*pred, i) == species.textAt(i);
+        QVERIFY2(right > 330, qPrintable(QString::number(right)));
+        const std::vector<double> p = (*predictor)->probabilitiesAt(*pred, 0);
+        QCOMPARE(p.size(), size_t(3));
+        QVERIFY(std::abs(p[0] + p[1] + p[2] - 1.0) < 1e-4);
+    }
+
+    void budgetIsHonoured()
+    {
+        auto table = load("adult.csv");
+        BuildSpec spec;
+        spec.target = QStringLiteral("class");
+        spec.timeLimitSeconds = 12;
+        QElapsedTimer timer;
+        timer.start();
+        Result<BuildResult> r = runBuild(*table, spec, m_registry);
+        const double seconds = timer.nsecsElapsed() / 1e9;
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QVERIFY2(seconds <= 12 * 1.1 + 0.5, qPrintable(QString::number(seconds)));
+        QVERIFY(r->ensembleScore > 0.85);  // AUC
+    }
+
+    void cancelKeepsTheBestSoFar()
+    {
+        auto table = load("phoneme.csv");
+        BuildSpec spec;
+        spec.target = QStringLiteral("Class");
+        spec.timeLimitSeconds = 60;
+        TaskContext ctx;
+        BuildObserver observer;
+        int finished = 0;
+        observer.trialFinished = [&](const TrialRecord &t) {
+            if (t.status == QLatin1String("finished") && ++finished == 2)
+                ctx.cancel();
+        };
+        QElapsedTimer timer;
+        timer.start();
+        Result<BuildResult> r = runBuild(*table, spec, m_registry, &ctx, observer);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QVERIFY(r->canceled);
+        QVERIFY(timer.elapsed() < 40000);
+        QVERIFY(!r->leaderboard.empty());
+        Result<std::unique_ptr<Predictor>> predictor = Predictor::open(r->bundle, m_registry);
+        QVERIFY2(predictor.ok(), qPrintable(predictor.error().toString()));
+        QVERIFY((*predictor)->predict(*table).ok());
+    }
+
+    void sameSeedSameLeaderboard()
+    {
+        auto table = load("iris.csv");
+        BuildSpec spec;
+        spec.target = QStringLiteral("species");
+        spec.timeLimitSeconds = 60;
+        spec.threads = 1;
+        spec.seed = 7;
+        spec.families = {QStringLiteral("xgboost"), QStringLiteral("linear")};
+        Result<BuildResult> a = runBuild(*table, spec, m_registry);
+        Result<BuildResult> b = runBuild(*table, spec, m_registry);
+        QVERIFY(a.ok() && b.ok());
+        QCOMPARE(a->leaderboard.size(), b->leaderboard.size());
+        for (size_t i = 0; i < a->leaderboard.size(); ++i) {
+            QCOMPARE(a->leaderboard[i].family, b->leaderboard[i].family);
+            QCOMPARE(a->leaderboard[i].params, b->leaderboard[i].params);
+            QCOMPARE(a->leaderboard[i].score, b->leaderboard[i].score);
+        }
+        QCOMPARE(a->ensembleScore, b->ensembleScore);
+    }
+
+    void previewIsFast()
+    {
+        auto table = load("adult.csv");
+        BuildSpec spec;
+        spec.target = QStringLiteral("class");
+        spec.mode = BuildMode::Preview;
+        QElapsedTimer timer;
+        timer.start();
+        Result<BuildResult> r = runBuild(*table, spec, m_registry);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QVERIFY(timer.elapsed() < 15000);
+        QCOMPARE(r->leaderboard.size(), size_t(1));
+        QVERIFY(r->ensembleScore > 0.8);
+        QVERIFY(!r->impact.empty());
+    }
+
+    void refusesUnusableData_data()
+    {
+        QTest::addColumn<QByteArray>("csv");
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QStringList>("dropped");
+        QTest::addColumn<QString>("says");
+        QByteArray many = "x,y,k\n";
+        for (int i = 0; i < 60; ++i)
+            many += QByteArray::number(i) + "," + QByteArray::number(i % 2) + ",5\n";
+        QByteArray few = "x,y\n";
+        for (int i = 0; i < 8; ++i)
+            few += QByteArray::number(i) + "," + QByteArray::number(i % 2) + "\n";
+        QByteArray single = "x,y\n";
+        for (int i = 0; i < 60; ++i)
+            single += QByteArray::number(i) + "," + (i == 0 ? "c" : (i % 2 ? "a" : "b")) + "\n";
+        QTest::newRow("no such column") << many << QStringLiteral("nope") << QStringList() << QStringLiteral("nope");
+        QTest::newRow("constant target") << many << QStringLiteral("k") << QStringList() << QStringLiteral("k");
+        QTest::newRow("too few rows") << few << QStringLiteral("y") << QStringList() << QStringLiteral("rows");
+        QTest::newRow("single example class") << single << QStringLiteral("y") << QStringList() << QStringLiteral("c");
+        QTest::newRow("every feature dropped") << many << QStringLiteral("y")
+                                               << QStringList{QStringLiteral("x"), QStringLiteral("k")}
+                                               << QStringLiteral("column");
+    }
+    void refusesUnusableData()
+    {
+        QFETCH(QByteArray, csv);
+        QFETCH(QString, target);
+        QFETCH(QStringList, dropped);
+        QFETCH(QString, says);
+        auto table = fromText(csv);
+        BuildSpec spec;
+        spec.target = target;
+        spec.dropped = dropped;
+        spec.timeLimitSeconds = 10;
+        Result<BuildResult> r = runBuild(*table, spec, m_registry);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(r.error().message.contains(says), qPrintable(r.error().message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBuild)
+#include "tst_build.moc"

@@ -80,6 +80,13 @@ public:
         Q_UNUSED(x);
         return Result<std::vector<float>>::failure(ErrorCode::Unsupported, QStringLiteral("no exact contributions"));
     }
+    //! The model in a format other tools read: "xgboost-json" (XGBoost's JSON model),
+    //! "torchscript" (a TorchScript module). Unsupported for formats the family lacks.
+    virtual Result<QByteArray> exportAs(const QString &format) const
+    {
+        return Result<QByteArray>::failure(ErrorCode::Unsupported,
+                                           QStringLiteral("A %1 model cannot be exported as %2.").arg(family(), format));
+    }
     const FitReport &fitReport() const { return m_report; }
     void setFitReport(FitReport report) { m_report = std::move(report); }
 

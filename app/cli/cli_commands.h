@@ -22,5 +22,8 @@ int runImport(const QStringList &args);
 int runDatasets(const QStringList &args);
 int runBuild(const QStringList &args);
 int runPredict(const QStringList &args);
+int runExplain(const QStringList &args);
+int runExport(const QStringList &args);
+int runServe(const QStringList &args);
 
 } // namespace easel::cli

@@ -22,6 +22,11 @@ void printUsage(FILE *out)
                "                                 Train and compare models; save the best as a bundle\n"
                "  predict MODEL.easel FILE --out OUTPUT.csv\n"
                "                                 Predict every row of a CSV file\n"
+               "  predict MODEL.easel --row JSON  Predict one row and explain it\n"
+               "  explain MODEL.easel [--json]   Which columns drive the model\n"
+               "  export MODEL.easel --format FORMAT --out PATH\n"
+               "                                 xgboost, torchscript, python or report\n"
+               "  serve MODEL.easel [--port N]   A local prediction endpoint over HTTP\n"
                "\n"
                "Options for every command:\n"
                "  --library PATH                 Use this library file (default: $EASEL_LIBRARY,\n"
@@ -65,6 +70,12 @@ int main(int argc, char **argv)
         return easel::cli::runBuild(args);
     if (command == QLatin1String("predict"))
         return easel::cli::runPredict(args);
+    if (command == QLatin1String("explain"))
+        return easel::cli::runExplain(args);
+    if (command == QLatin1String("export"))
+        return easel::cli::runExport(args);
+    if (command == QLatin1String("serve"))
+        return easel::cli::runServe(args);
 
     std::fprintf(stderr, "easel-cli: unknown command '%s'.\n\n", qPrintable(command));
     printUsage(stderr);

@@ -58,6 +58,9 @@ struct ImportOptions
     int threads = 0;
     //! How many row issues to list in the report (the rest are counted).
     int maxListedIssues = 20;
+    //! Bytes per parallel block; 0 means automatic (8 MB). Results never depend on it
+    //! (tests use small blocks to exercise block boundaries).
+    int blockBytes = 0;
 };
 
 //! One row-level problem found while importing.

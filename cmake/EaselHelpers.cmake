@@ -11,7 +11,8 @@ function(easel_add_test)
     EASEL_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
     EASEL_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data")
   add_test(NAME ${T_NAME} COMMAND ${T_NAME})
-  set(env "QT_QPA_PLATFORM=offscreen")
+  # OpenMP threads must not busy-wait: tests share two cores (see core/base/process_setup.h).
+  set(env "QT_QPA_PLATFORM=offscreen;OMP_WAIT_POLICY=PASSIVE")
   set_tests_properties(${T_NAME} PROPERTIES ENVIRONMENT "${env}" TIMEOUT 600)
   if(T_LABELS)
     set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}")

@@ -1,6 +1,8 @@
 // easel-cli: everything the studio does, headless.
 #include "cli_commands.h"
 
+#include "base/process_setup.h"
+
 #include <easel/version.h>
 
 #include <QCoreApplication>
@@ -41,6 +43,7 @@ void printUsage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    easel::preferPassiveOpenMp(argv);
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("easel"));
     QCoreApplication::setApplicationName(QStringLiteral("easel"));

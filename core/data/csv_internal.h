@@ -67,6 +67,7 @@ struct ColumnPiece
     std::vector<int64_t> i64;
     std::vector<double> f64;
     std::vector<int8_t> b8;
+    std::string boolText[2];     //!< first spelling seen of false / true (Bool)
     std::vector<int32_t> codes;
     StringDict dict;
 

@@ -544,6 +544,14 @@ Column buildColumn(std::deque<Block> &blocks, size_t j, const ColSpec &spec, con
         return Column(name, ColumnType::Text, Storage::String);
     case Kind::Bool: {
         Column col(name, ColumnType::Boolean, Storage::Bool);
+        // Keep the file's own spelling of false/true (from the first block that saw each).
+        std::string spelling[2];
+        for (Block &b : blocks)
+            for (int v = 0; v < 2; ++v)
+                if (spelling[v].empty())
+                    spelling[v] = b.result.columns[j].boolText[v];
+        col.setBoolText(spelling[0].empty() ? std::string("false") : spelling[0],
+                        spelling[1].empty() ? std::string("true") : spelling[1]);
         appendAll(col.bools(), &ColumnPiece::b8, kMissingBool, [](ColumnPiece &c, auto &dst, auto m) {
             dst.insert(dst.end(), (c.*m).begin(), (c.*m).end());
         });

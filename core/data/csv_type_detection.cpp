@@ -141,6 +141,8 @@ public:
             const int v = parseBool(b, e);
             if (v >= 0) {
                 c.b8.push_back(int8_t(v));
+                if (c.boolText[v].empty())
+                    c.boolText[v].assign(b, e);
                 return true;
             }
             return toString(c);
@@ -207,6 +209,7 @@ private:
             reserveFor(c);
             c.b8.assign(n, kMissingBool);
             c.b8.push_back(int8_t(bv));
+            c.boolText[bv].assign(b, e);
         } else if (parseTemporal(b, e, t)) {
             c.spec.kind = Kind::Date;
             reserveFor(c);

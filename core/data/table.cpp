@@ -100,7 +100,7 @@ QString Column::textAt(size_t row) const
             return formatTimestamp(m_int64[row], m_type == ColumnType::Date);
         return QString::number(m_int64[row]);
     case Storage::Float64: return QString::number(m_double[row], 'g', 15);
-    case Storage::Bool: return m_bool[row] ? QStringLiteral("true") : QStringLiteral("false");
+    case Storage::Bool: return QString::fromStdString(m_boolText[m_bool[row] ? 1 : 0]);
     case Storage::String: return QString::fromStdString(m_dictionary[size_t(m_codes[row])]);
     }
     return {};

@@ -74,6 +74,15 @@ public:
     std::vector<std::string> &dictionary() { return m_dictionary; }
     const std::vector<std::string> &dictionary() const { return m_dictionary; }
 
+    //! Boolean columns: how the file spelled false and true ("no"/"yes", "F"/"T", …),
+    //! so labels are shown and written back exactly as they were read.
+    void setBoolText(std::string falseText, std::string trueText)
+    {
+        m_boolText[0] = std::move(falseText);
+        m_boolText[1] = std::move(trueText);
+    }
+    const std::string &boolText(bool value) const { return m_boolText[value ? 1 : 0]; }
+
     //! The value as a number, NaN when missing or not numeric-like (bools 0/1,
     //! dates in ms, codes for String storage).
     double numberAt(size_t row) const;
@@ -89,6 +98,7 @@ private:
     std::vector<int8_t> m_bool;
     std::vector<int32_t> m_codes;
     std::vector<std::string> m_dictionary;
+    std::string m_boolText[2] = {"false", "true"};
 };
 
 //! An immutable-after-construction, typed, columnar table. Shared between

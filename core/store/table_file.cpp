@@ -32,6 +32,7 @@ namespace {
 //                      u64 rows, u64 columns, u64 schema bytes, u64 data bytes,
 //                      2 × u64 reserved (0)
 //   schema   per column: u32 name bytes, u8 type, u8 storage, u16 reserved,
+//                      (Boolean columns: name NUL false-spelling NUL true-spelling)
 //                      u64 dictionary entries, u64 dictionary bytes,
 //                      UTF-8 name, padding
 //   data     per column: rows × value (int64 / double / int8 / int32 codes),
@@ -177,6 +178,13 @@ Status checkTable(const Table &table, std::vector<ColumnLayout> *layout)
                                        .arg(column.name()).arg(column.size()).arg(table.rowCount()));
         ColumnLayout entry;
         entry.name = column.name().toUtf8();
+        if (column.storage() == Storage::Bool) {
+            // Boolean columns keep the file's spelling of false/true after the name.
+            entry.name += '\0';
+            entry.name += QByteArray::fromStdString(column.boolText(false));
+            entry.name += '\0';
+            entry.name += QByteArray::fromStdString(column.boolText(true));
+        }
         if (column.storage() == Storage::String) {
             const auto &dict = column.dictionary();
             if (dict.size() > size_t(std::numeric_limits<int32_t>::max()))
@@ -451,9 +459,12 @@ Result<std::shared_ptr<Table>> readTableFile(const QString &path, TaskContext *c
             return R(corrupt(path, QStringLiteral("bad schema")));
         if (dictEntries > data / 4 || dictBytes > data || dictEntries > uint64_t(std::numeric_limits<int32_t>::max()))
             return R(corrupt(path, QStringLiteral("bad dictionary size")));
-        const QString name = QString::fromUtf8(reinterpret_cast<const char *>(entry + kColumnEntryBytes),
-                                               qsizetype(nameBytes));
-        table->addColumn(Column(name, ColumnType(type), Storage(storage)));
+        const QByteArray nameField(reinterpret_cast<const char *>(entry + kColumnEntryBytes), qsizetype(nameBytes));
+        const QList<QByteArray> parts = nameField.split('\0');
+        Column column(QString::fromUtf8(parts.value(0)), ColumnType(type), Storage(storage));
+        if (storage == uint8_t(Storage::Bool) && parts.size() == 3)
+            column.setBoolText(parts[1].toStdString(), parts[2].toStdString());
+        table->addColumn(std::move(column));
         dicts.emplace_back(dictEntries, dictBytes);
         expectedData += dataBytes(rows, Storage(storage), dictEntries, dictBytes);
         if (expectedData > data)

@@ -1,0 +1,239 @@
+// The studio's main window, offscreen, over a throw-away library: importing
+// penguins.csv through the same path as the Import button, the data set page it
+// opens, and that the window never freezes while the import runs.
+#include "chart_widget.h"
+#include "column_card.h"
+#include "column_list.h"
+#include "dataset_list_model.h"
+#include "dataset_view.h"
+#include "datasets_page.h"
+#include "main_window.h"
+#include "quality_strip.h"
+#include "table_model.h"
+
+#include <QElapsedTimer>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <memory>
+
+using namespace easel;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void startsOnTheEmptyDataSetsPage();
+    void importsPenguinsWithoutFreezing();
+    void tableShowsEveryRowAndMissingValues();
+    void speciesCardIsCategorical();
+    void numberCardShowsHistogram();
+    void qualityStripSelectsItsColumn();
+    void correlationHeatMapIsDrawn();
+    void chartSavesPngAndPdf();
+    void reimportOpensTheStoredCopy();
+    void missingFileIsExplained();
+    void presentationModeShowsHints();
+    void cleanupTestCase();
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    qputenv("EASEL_LIBRARY", QFile::encodeName(m_dir.filePath(QStringLiteral("library.easeldb"))));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+    QCoreApplication::setOrganizationName(QStringLiteral("easel-test"));
+    QCoreApplication::setApplicationName(QStringLiteral("easel-test"));
+    m_window = std::make_unique<MainWindow>();
+    QCOMPARE(m_window->libraryPath(), m_dir.filePath(QStringLiteral("library.easeldb")));
+    m_window->resize(1300, 820);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestMainWindow::startsOnTheEmptyDataSetsPage()
+{
+    QVERIFY(m_window->datasetsPage()->isVisible());
+    QCOMPARE(m_window->datasetsPage()->model()->rowCount(), 0);
+    QVERIFY(!m_window->datasetsPage()->view()->isVisible());
+    // The teaching empty state offers the bundled samples.
+    const auto samples = m_window->datasetsPage()->findChildren<QPushButton *>(QStringLiteral("sampleButton"));
+    QVERIFY(samples.size() >= 1);
+    QVERIFY(MainWindow::computeTargetText().startsWith(QStringLiteral("This computer · CPU · ")));
+}
+
+void TestMainWindow::importsPenguinsWithoutFreezing()
+{
+    const QString csv = QStringLiteral(EASEL_SHARED_DATA_DIR "/penguins.csv");
+    QVERIFY2(QFileInfo::exists(csv), qPrintable(csv));
+
+    // A 10 ms heartbeat: the largest gap between ticks is the longest the event loop stalled.
+    QElapsedTimer clock;
+    qint64 last = 0, largestGap = 0;
+    QTimer heartbeat;
+    heartbeat.setInterval(10);
+    connect(&heartbeat, &QTimer::timeout, this, [&] {
+        const qint64 now = clock.elapsed();
+        largestGap = std::max(largestGap, now - last);
+        last = now;
+    });
+    QSignalSpy finished(m_window.get(), &MainWindow::importFinished);
+    QSignalSpy opened(m_window.get(), &MainWindow::datasetOpened);
+    clock.start();
+    heartbeat.start();
+
+    m_window->importCsv(csv);  // what Import CSV…, the samples and drag-and-drop call
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(opened.count() == 1, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->datasetView()->isLoaded(), 60000);
+    QTest::qWait(200);  // include the first paint of the page
+    heartbeat.stop();
+    qInfo("largest event-loop gap during the import: %lld ms", largestGap);
+
+    QVERIFY(m_window->datasetView()->isVisible());
+    QVERIFY2(largestGap < 50, qPrintable(QStringLiteral("the event loop stalled for %1 ms").arg(largestGap)));
+    QCOMPARE(m_window->datasetsPage()->model()->rowCount(), 1);
+}
+
+void TestMainWindow::tableShowsEveryRowAndMissingValues()
+{
+    TableModel *model = m_window->datasetView()->tableModel();
+    QCOMPARE(model->rowCount(), 344);
+    QCOMPARE(model->columnCount(), 7);
+    QCOMPARE(model->headerData(0, Qt::Horizontal).toString(), QStringLiteral("species"));
+    QCOMPARE(model->data(model->index(0, 0)).toString(), QStringLiteral("Adelie"));
+    // Row 4 of penguins.csv has no measurements: shown as a grey dash.
+    const int bill = m_window->datasetView()->content()->table->indexOf(QStringLiteral("bill_length_mm"));
+    QVERIFY(bill >= 0);
+    QCOMPARE(model->data(model->index(3, bill)).toString(), QStringLiteral("—"));
+    QVERIFY(model->data(model->index(3, bill), Qt::ForegroundRole).isValid());
+    QVERIFY(model->data(model->index(0, bill), Qt::TextAlignmentRole).toInt() & Qt::AlignRight);
+    QVERIFY(model->data(model->index(0, 0), Qt::TextAlignmentRole).toInt() & Qt::AlignLeft);
+}
+
+void TestMainWindow::speciesCardIsCategorical()
+{
+    DatasetView *view = m_window->datasetView();
+    QVERIFY(view->selectColumn(QStringLiteral("species")));
+    ColumnCard *card = view->columnCard();
+    QVERIFY(card->hasColumn());
+    QCOMPARE(card->stats().name, QStringLiteral("species"));
+    QCOMPARE(card->stats().type, ColumnType::Categorical);
+    QCOMPARE(card->stats().distinct, int64_t(3));
+    QCOMPARE(card->chart()->kind(), QStringLiteral("top values"));
+    QVERIFY(card->summary().contains(QStringLiteral("3 different values")));
+    QCOMPARE(view->columnList()->selectedColumn(), QStringLiteral("species"));
+    QCOMPARE(view->tableView()->currentIndex().column(), 0);
+}
+
+void TestMainWindow::numberCardShowsHistogram()
+{
+    DatasetView *view = m_window->datasetView();
+    QVERIFY(view->selectColumn(QStringLiteral("body_mass_g")));
+    ColumnCard *card = view->columnCard();
+    QVERIFY(isNumeric(card->stats().type));
+    QCOMPARE(card->stats().missing, int64_t(2));
+    QCOMPARE(card->chart()->kind(), QStringLiteral("histogram"));
+    QVERIFY(card->chart()->plottableCount() >= 1);
+    QVERIFY(!card->chart()->xAxis->label().isEmpty());
+    QVERIFY(!card->chart()->yAxis->label().isEmpty());
+    QVERIFY(!view->selectColumn(QStringLiteral("no such column")));
+}
+
+void TestMainWindow::qualityStripSelectsItsColumn()
+{
+    DatasetView *view = m_window->datasetView();
+    QualityStrip *strip = view->qualityStrip();
+    QVERIFY(strip->isVisible());
+    QVERIFY(strip->itemCount() >= 1);
+    QualityItem *clickable = nullptr;
+    for (int i = 0; i < strip->itemCount() && !clickable; ++i)
+        if (!strip->item(i)->note().column.isEmpty())
+            clickable = strip->item(i);
+    QVERIFY2(clickable, "penguins.csv has missing values, so at least one note names a column");
+    QVERIFY(!clickable->text().isEmpty());
+    view->selectColumn(QStringLiteral("island"));
+    const QString column = clickable->note().column;
+    QVERIFY(column != QStringLiteral("island"));
+    QTest::mouseClick(clickable, Qt::LeftButton, {}, QPoint(2, clickable->height() / 2));
+    QTRY_COMPARE(view->selectedColumn(), column);
+}
+
+void TestMainWindow::correlationHeatMapIsDrawn()
+{
+    DatasetView *view = m_window->datasetView();
+    const CorrelationMatrix &pearson = view->content()->pearson;
+    QVERIFY(pearson.columns.size() >= 4);  // the four measurements
+    view->showCorrelations();
+    QCOMPARE(view->correlationChart()->kind(), QStringLiteral("correlation"));
+    view->showRows();
+}
+
+void TestMainWindow::chartSavesPngAndPdf()
+{
+    ChartWidget *chart = m_window->datasetView()->columnCard()->chart();
+    const QString png = m_dir.filePath(QStringLiteral("chart.png"));
+    const QString pdf = m_dir.filePath(QStringLiteral("chart.pdf"));
+    QVERIFY(chart->saveTo(png));
+    QVERIFY(chart->saveTo(pdf));
+    QVERIFY(QFileInfo(png).size() > 0);
+    QVERIFY(QFileInfo(pdf).size() > 0);
+}
+
+void TestMainWindow::reimportOpensTheStoredCopy()
+{
+    QSignalSpy finished(m_window.get(), &MainWindow::importFinished);
+    m_window->importCsv(QStringLiteral(EASEL_SHARED_DATA_DIR "/penguins.csv"));
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+    QVERIFY(finished.at(0).at(0).toBool());
+    QCOMPARE(m_window->datasetsPage()->model()->rowCount(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->datasetView()->isLoaded(), 60000);
+}
+
+void TestMainWindow::missingFileIsExplained()
+{
+    QSignalSpy finished(m_window.get(), &MainWindow::importFinished);
+    const QString missing = m_dir.filePath(QStringLiteral("no-such-file.csv"));
+    m_window->importCsv(missing);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+    QVERIFY(!finished.at(0).at(0).toBool());
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = m_window->findChild<QMessageBox *>(QStringLiteral("importError"))) != nullptr);
+    QVERIFY(!box->informativeText().isEmpty());  // what to do next
+    box->close();
+}
+
+void TestMainWindow::presentationModeShowsHints()
+{
+    const double before = QApplication::font().pointSizeF();
+    m_window->setPresentationMode(true);
+    QVERIFY(QApplication::font().pointSizeF() > before);
+    bool hintShown = false;
+    for (QLabel *hint : m_window->findChildren<QLabel *>(QStringLiteral("presentationHint")))
+        hintShown = hintShown || hint->isVisible();
+    QVERIFY(hintShown);
+    m_window->setPresentationMode(false);
+    QCOMPARE(QApplication::font().pointSizeF(), before);
+}
+
+void TestMainWindow::cleanupTestCase()
+{
+    if (m_window)
+        m_window->close();
+    m_window.reset();
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

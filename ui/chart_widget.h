@@ -1,0 +1,51 @@
+#pragma once
+
+#include "stats/column_stats.h"
+#include "stats/correlation.h"
+
+#include <qcustomplot.h>
+
+namespace easel {
+
+//! A QCustomPlot that draws one of the data page's charts, with labelled axes,
+//! fonts that follow the application font (presentation mode makes them
+//! bigger), and a right-click menu to save it as PNG or PDF.
+class ChartWidget : public QCustomPlot
+{
+    Q_OBJECT
+public:
+    explicit ChartWidget(QWidget *parent = nullptr);
+
+    //! Bars over ColumnStats::histogram (numeric and date columns), with the median marked.
+    void showHistogram(const ColumnStats &stats);
+    //! Horizontal bars of the most frequent values (categorical, yes/no, text), missing in grey.
+    void showTopValues(const ColumnStats &stats, int maxBars = 12);
+    //! A heat map of a correlation matrix, blue (−1) to white (0) to red (+1), names on both axes.
+    void showCorrelation(const CorrelationMatrix &matrix, const QString &legend);
+    //! Nothing to draw: a centred sentence instead.
+    void showMessage(const QString &message);
+
+    //! What the chart currently shows, for tests and the save dialog ("histogram", "top values", …).
+    QString kind() const { return m_kind; }
+    //! A file name suggestion for saving ("body_mass_g histogram").
+    void setSuggestedName(const QString &name) { m_suggestedName = name; }
+
+    //! Saves through QCustomPlot (PNG at twice the screen resolution, or PDF); false on failure.
+    bool saveTo(const QString &path);
+
+protected:
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void reset(const QString &kind);
+    void styleAxis(QCPAxis *axis, const QString &label);
+    QFont baseFont(double scale = 1.0) const;
+    void saveAs(const QString &format);
+
+    QString m_kind;
+    QString m_suggestedName;
+    std::function<void()> m_redraw;  //!< re-runs the last show…() when fonts change
+};
+
+} // namespace easel

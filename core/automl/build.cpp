@@ -614,6 +614,21 @@ Result<BuildResult> Runner::finish()
         {QStringLiteral("column_impact"), impactJson},
         {QStringLiteral("dropped_columns"), dropped},
     };
+    // The final model's out-of-fold predictions, for the confusion matrix, ROC
+    // and residual charts and the model report (float32, little-endian).
+    {
+        QByteArray truth(reinterpret_cast<const char *>(m_truth.data()), qsizetype(m_truth.size() * sizeof(float)));
+        QByteArray predictions(reinterpret_cast<const char *>(ensemble.values.data()),
+                               qsizetype(ensemble.values.size() * sizeof(float)));
+        bundle.payloads[QStringLiteral("validation/truth.f32")] = truth;
+        bundle.payloads[QStringLiteral("validation/predictions.f32")] = predictions;
+        bundle.manifest.insert(QStringLiteral("validation_predictions"),
+                               QJsonObject{{QStringLiteral("truth"), QStringLiteral("validation/truth.f32")},
+                                           {QStringLiteral("predictions"), QStringLiteral("validation/predictions.f32")},
+                                           {QStringLiteral("rows"), qint64(m_truth.size())},
+                                           {QStringLiteral("outputs"), m_outputs},
+                                           {QStringLiteral("note"), QStringLiteral("out-of-fold predictions of the final model on rows it did not train on; truth is the class index or value")}});
+    }
     if (m_ctx)
         m_ctx->progress(1.0, QStringLiteral("Done"));
     return result;

@@ -168,4 +168,11 @@ Result<QByteArray> MlpModel::exportTorchScript() const
     return QByteArray(bytes.data(), qsizetype(bytes.size()));
 }
 
+Result<QByteArray> MlpModel::exportAs(const QString &format) const
+{
+    if (format == QLatin1String("torchscript"))
+        return exportTorchScript();
+    return Model::exportAs(format);
+}
+
 } // namespace easel

@@ -41,6 +41,9 @@ public:
     //! predict() before it is returned; Internal on failure.
     Result<QByteArray> exportTorchScript() const;
 
+    //! "torchscript": exportTorchScript(); other formats: Unsupported.
+    Result<QByteArray> exportAs(const QString &format) const override;
+
     //! The architecture header of save(), as JSON.
     QJsonObject header() const;
 

@@ -1,0 +1,184 @@
+// EASEL_TEST_LABEL: slow
+// The exported Python script reproduces Easel's own predictions (to 1e-6) on
+// held-out rows of three shared data sets: binary with missing values and
+// categoricals (titanic), multiclass (penguins), regression with date-times
+// (taxis), each an ensemble of XGBoost, linear and MLP members.
+#include "export/bundle_export.h"
+#include "export/python_export.h"
+#include "model/batch_predict.h"
+#include "model/predictor.h"
+
+#include "export_test_util.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace easel;
+using namespace easel::testing;
+
+class TestPythonExport : public QObject
+{
+    Q_OBJECT
+
+    TrainerRegistry m_registry;
+    QTemporaryDir m_dir;
+    double m_maxDiff = 0;
+
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_registry.discover();
+        if (!m_registry.families().contains(QStringLiteral("xgboost"))
+            || !m_registry.families().contains(QStringLiteral("linear")))
+            QSKIP("the xgboost and linear trainer plugins are not built");
+        if (!pythonHas({QStringLiteral("numpy"), QStringLiteral("pandas"), QStringLiteral("xgboost")}))
+            QSKIP("/usr/bin/python3 lacks numpy, pandas or xgboost");
+    }
+
+    void matchesEasel_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QStringList>("dropped");
+        QTest::addColumn<QStringList>("only");  // families (empty: xgboost, linear and mlp)
+        QTest::newRow("binary titanic") << "titanic.csv" << "survived" << QStringList{} << QStringList{};
+        QTest::newRow("multiclass penguins") << "penguins.csv" << "species" << QStringList{} << QStringList{};
+        QTest::newRow("multiclass penguins, trees and network")
+            << "penguins.csv" << "species" << QStringList{}
+            << QStringList{QStringLiteral("xgboost"), QStringLiteral("mlp")};
+        QTest::newRow("regression taxis") << "taxis.csv" << "total"
+                                          << QStringList{QStringLiteral("fare"), QStringLiteral("tip"),
+                                                         QStringLiteral("tolls")}
+                                          << QStringList{};
+    }
+
+    void matchesEasel()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, target);
+        QFETCH(QStringList, dropped);
+        QFETCH(QStringList, only);
+        const QString stem = file.section(QLatin1Char('.'), 0, 0) + QString::number(only.size());
+        const QString train = path(stem + QStringLiteral("_train.csv"));
+        const QString test = path(stem + QStringLiteral("_test.csv"));
+        QVERIFY(splitCsv(sharedData(file), train, test));
+
+        QStringList families{QStringLiteral("xgboost"), QStringLiteral("linear")};
+        if (m_registry.families().contains(QStringLiteral("mlp")))
+            families << QStringLiteral("mlp");
+        if (!only.isEmpty()) {
+            families.clear();
+            for (const QString &f : only)
+                if (m_registry.families().contains(f))
+                    families << f;
+        }
+        QString why;
+        std::optional<ModelBundle> bundle = buildBundle(train, target, families, m_registry, 12, dropped, &why);
+        QVERIFY2(bundle, qPrintable(why));
+
+        // Easel's own predictions: in process, and as `easel-cli predict` writes them.
+        Result<std::unique_ptr<Predictor>> predictor = Predictor::open(*bundle, m_registry);
+        QVERIFY2(predictor, qPrintable(predictor ? QString() : predictor.error().message));
+        Result<CsvImport> testTable = readCsv(test);
+        QVERIFY(testTable);
+        Result<Predictions> expected = (*predictor)->predict(*testTable->table);
+        QVERIFY(expected);
+        const QString easelCsv = path(stem + QStringLiteral("_easel.csv"));
+        BatchOptions batch;
+        batch.checkDrift = false;
+        QVERIFY(predictCsv(**predictor, test, easelCsv, batch));
+
+        // The script.
+        const QString script = path(stem + QStringLiteral(".py"));
+        Result<ExportOutcome> exported = exportBundle(*bundle, m_registry, ExportFormat::Python, script);
+        QVERIFY2(exported, qPrintable(exported ? QString() : exported.error().message));
+        const QString precise = path(stem + QStringLiteral("_precise.csv"));
+        const QString plain = path(stem + QStringLiteral("_py.csv"));
+        QByteArray output;
+        QCOMPARE(runPython({script, test, precise, QStringLiteral("--precise")}, &output), 0);
+        QCOMPARE(runPython({script, test, plain}, &output), 0);
+
+        // Values / probabilities to 1e-6 against Predictor::predict.
+        Result<CsvImport> got = readCsv(precise);
+        QVERIFY(got);
+        const Table &t = *got->table;
+        QCOMPARE(t.rowCount(), size_t(expected->rows));
+        const QStringList labels = (*predictor)->classLabels();
+        const ProblemType problem = (*predictor)->problem();
+        // Probabilities: 1e-6 absolute. Regression values: 1e-6 relative to the value (at least 1e-6
+        // absolute): an MLP member's float32 forward pass in LibTorch and the script's numpy one round
+        // differently in the last bits, and a float32 value of 30 has steps of 1.9e-6 (XGBoost and linear
+        // members alone match exactly).
+        double maxDiff = 0, maxScaled = 0;
+        for (size_t r = 0; r < t.rowCount(); ++r) {
+            if (problem == ProblemType::Regression) {
+                const double v = t.column(size_t(t.indexOf(QStringLiteral("prediction")))).numberAt(r);
+                const double diff = std::abs(v - double(expected->values[r]));
+                maxDiff = std::max(maxDiff, diff);
+                maxScaled = std::max(maxScaled, diff / std::max(1.0, std::abs(double(expected->values[r]))));
+                continue;
+            }
+            const std::vector<double> probs = (*predictor)->probabilitiesAt(*expected, r);
+            for (qsizetype k = 0; k < labels.size(); ++k) {
+                const int c = t.indexOf(QStringLiteral("probability_") + labels[k]);
+                QVERIFY(c >= 0);
+                maxDiff = std::max(maxDiff, std::abs(t.column(size_t(c)).numberAt(r) - probs[size_t(k)]));
+            }
+            QCOMPARE(t.column(size_t(t.indexOf(QStringLiteral("prediction")))).textAt(r),
+                     (*predictor)->labelAt(*expected, r));
+        }
+        if (problem != ProblemType::Regression)
+            maxScaled = maxDiff;
+        qInfo("%s: %zu rows, members %s, max |script - Easel| = %.3g (relative %.3g)", qPrintable(stem),
+              t.rowCount(), qPrintable((*predictor)->families().join(QLatin1Char(','))), maxDiff, maxScaled);
+        QVERIFY2(maxScaled <= 1e-6, qPrintable(QStringLiteral("max difference %1").arg(maxDiff)));
+        m_maxDiff = std::max(m_maxDiff, maxDiff);
+
+        // The default output has the lines `easel-cli predict` writes (numbers to 1e-6: the MLP's
+        // float32 rounding may differ in the last digit).
+        QFile a(easelCsv), b(plain);
+        QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+        const QList<QByteArray> la = a.readAll().split('\n'), lb = b.readAll().split('\n');
+        QCOMPARE(lb.size(), la.size());
+        QCOMPARE(lb.front(), la.front());
+        const int inputFields = int(la.front().count(',')) - (problem == ProblemType::Regression ? 0 : int(labels.size()));
+        for (qsizetype i = 1; i < la.size(); ++i) {
+            if (la[i] == lb[i])
+                continue;
+            const QList<QByteArray> fa = la[i].split(','), fb = lb[i].split(',');
+            QCOMPARE(fb.size(), fa.size());
+            for (qsizetype j = 0; j < fa.size(); ++j) {
+                if (fa[j] == fb[j])
+                    continue;
+                const double a = fa[j].toDouble(), b = fb[j].toDouble();
+                QVERIFY2(j >= inputFields && std::abs(a - b) <= 1e-6 * std::max(1.0, std::abs(a)),
+                         qPrintable(QStringLiteral("line %1: %2 | %3").arg(i).arg(QString::fromUtf8(la[i]),
+                                                                                    QString::fromUtf8(lb[i]))));
+            }
+        }
+    }
+
+    void cleanupTestCase() { qInfo("largest difference over all data sets: %.3g", m_maxDiff); }
+
+    void refusesUnknownFamily()
+    {
+        ModelBundle bundle;
+        bundle.manifest = QJsonObject{
+            {QStringLiteral("format"), QStringLiteral("easel-model")},
+            {QStringLiteral("members"),
+             QJsonArray{QJsonObject{{QStringLiteral("family"), QStringLiteral("catboost")},
+                                    {QStringLiteral("weight"), 1.0},
+                                    {QStringLiteral("folds"), QJsonArray{QJsonObject{}}}}}}};
+        Result<QByteArray> script = makePythonScript(bundle);
+        QVERIFY(!script);
+        QCOMPARE(script.error().code, ErrorCode::Unsupported);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPythonExport)
+#include "tst_python_export.moc"

@@ -1,4 +1,4 @@
-// easel-cli build / predict.
+// easel-cli build (predict lives in cli_predict.cpp).
 #include "cli_commands.h"
 
 #include "automl/build.h"
@@ -351,95 +351,6 @@ int runBuild(const QStringList &args)
     for (const DroppedColumn &d : r.droppedColumns)
         out(QStringLiteral("Left out %1: %2\n").arg(d.column, d.reason));
     out(QStringLiteral("\nSaved %1\n").arg(outPath));
-    return ExitOk;
-}
-
-int runPredict(const QStringList &args)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Predict every row of a CSV file with a model bundle."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("The model bundle (.easel)."));
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV file to score."));
-    parser.addOptions({
-        {QStringLiteral("out"), QStringLiteral("Where to write the predictions (CSV)."), QStringLiteral("OUTPUT")},
-        {QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout.")},
-    });
-    int code = ExitOk;
-    if (!parseArgs(parser, QStringLiteral("predict"), args, &code))
-        return code;
-    if (parser.positionalArguments().size() != 2)
-        return usage(QStringLiteral("predict takes MODEL.easel and FILE. Try 'easel-cli predict --help'."));
-    if (!parser.isSet(QStringLiteral("out")))
-        return usage(QStringLiteral("say where to write the predictions with --out OUTPUT.csv."));
-    const QString modelPath = parser.positionalArguments().at(0);
-    const QString file = parser.positionalArguments().at(1);
-
-    TaskContext ctx(progressPrinter());
-    InterruptGuard guard(&ctx);
-    Result<ModelBundle> bundle = ModelBundle::load(modelPath);
-    if (!bundle)
-        return fail(bundle.error());
-    TrainerRegistry registry;
-    registry.discover();
-    Result<std::unique_ptr<Predictor>> predictor = Predictor::open(*bundle, registry);
-    if (!predictor)
-        return fail(Error{predictor.error().code, predictor.error().message, modelPath});
-    Result<CsvImport> import = readCsv(file, {}, &ctx);
-    if (!import)
-        return fail(import.error());
-    const Table &table = *import->table;
-    const QStringList missing = (*predictor)->missingColumns(table);
-    if (!missing.isEmpty())
-        return fail(Error{ErrorCode::InvalidArgument,
-                          QStringLiteral("the model needs these columns, which the file lacks: %1. Add them (values may "
-                                         "be empty) and try again.")
-                              .arg(missing.join(QStringLiteral(", "))),
-                          file});
-    Result<Predictions> pred = (*predictor)->predict(table, {}, &ctx);
-    if (!pred)
-        return fail(pred.error());
-    if (Status s = writePredictionsCsv(parser.value(QStringLiteral("out")), table, **predictor, *pred); !s)
-        return fail(s.error());
-
-    // When the file holds the target too, say how well the model did on it.
-    QJsonObject scored;
-    const int targetIndex = table.indexOf((*predictor)->target());
-    if (targetIndex >= 0) {
-        const ProblemType problem = (*predictor)->problem();
-        const QStringList labels = (*predictor)->classLabels();
-        const Column &col = table.column(size_t(targetIndex));
-        std::vector<float> truth(table.rowCount(), std::numeric_limits<float>::quiet_NaN());
-        for (size_t r = 0; r < table.rowCount(); ++r) {
-            if (col.isMissing(r))
-                continue;
-            if (problem == ProblemType::Regression)
-                truth[r] = float(col.numberAt(r));
-            else {
-                const qsizetype k = labels.indexOf(col.textAt(r));
-                if (k >= 0)
-                    truth[r] = float(k);
-            }
-        }
-        for (Metric m : metricsFor(problem)) {
-            const double v = computeMetric(m, problem, truth, *pred, (*predictor)->threshold());
-            scored.insert(metricName(m), number(v));
-        }
-    }
-    if (parser.isSet(QStringLiteral("json"))) {
-        QJsonObject o{{QStringLiteral("rows"), qint64(table.rowCount())},
-                      {QStringLiteral("out"), QFileInfo(parser.value(QStringLiteral("out"))).absoluteFilePath()}};
-        if (!scored.isEmpty())
-            o.insert(QStringLiteral("metrics_against_actual"), scored);
-        out(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented)));
-        return ExitOk;
-    }
-    out(QStringLiteral("Predicted %1 rows into %2\n").arg(table.rowCount()).arg(parser.value(QStringLiteral("out"))));
-    if (!scored.isEmpty()) {
-        out(QStringLiteral("The file holds the actual %1 too:\n").arg((*predictor)->target()));
-        for (auto it = scored.begin(); it != scored.end(); ++it)
-            out(QStringLiteral("  %1  %2\n").arg(it.key(), -18).arg(it.value().toDouble(), 0, 'g', 5));
-    }
     return ExitOk;
 }
 

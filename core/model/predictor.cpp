@@ -5,9 +5,12 @@
 
 #include <QJsonArray>
 #include <QSaveFile>
+#include <QThread>
 
 #include <cmath>
+#include <limits>
 #include <map>
+#include <numeric>
 
 namespace easel {
 
@@ -32,6 +35,8 @@ struct Predictor::Private
     QStringList inputs;
     std::map<QString, Preprocessor> pipelines;
     std::vector<Member> members;
+    std::vector<MemberView> views;
+    std::map<QString, QJsonObject> schema;
 };
 
 Predictor::Predictor() : d(std::make_unique<Private>()) {}
@@ -51,8 +56,11 @@ Result<std::unique_ptr<Predictor>> Predictor::open(const ModelBundle &bundle, Tr
     for (const QJsonValue &v : m.value(QStringLiteral("class_labels")).toArray())
         d.labels << v.toString();
     d.threshold = m.value(QStringLiteral("threshold")).toDouble(0.5);
-    for (const QJsonValue &v : m.value(QStringLiteral("input_schema")).toArray())
-        d.inputs << v.toObject().value(QStringLiteral("name")).toString();
+    for (const QJsonValue &v : m.value(QStringLiteral("input_schema")).toArray()) {
+        const QJsonObject o = v.toObject();
+        d.inputs << o.value(QStringLiteral("name")).toString();
+        d.schema[d.inputs.back()] = o;
+    }
 
     const QJsonObject pipelines = m.value(QStringLiteral("pipelines")).toObject();
     for (auto it = pipelines.begin(); it != pipelines.end(); ++it) {
@@ -65,6 +73,7 @@ Result<std::unique_ptr<Predictor>> Predictor::open(const ModelBundle &bundle, Tr
     FitOptions options;
     options.problem = d.problem;
     options.numClasses = d.problem == ProblemType::Regression ? 1 : int(d.labels.size());
+    options.threads = std::max(1, QThread::idealThreadCount());
     for (const QJsonValue &mv : m.value(QStringLiteral("members")).toArray()) {
         const QJsonObject mo = mv.toObject();
         Private::Member member;
@@ -94,6 +103,12 @@ Result<std::unique_ptr<Predictor>> Predictor::open(const ModelBundle &bundle, Tr
     }
     if (d.members.empty())
         return R::failure(ErrorCode::Corrupt, QStringLiteral("The model file holds no trained model."));
+    for (const Private::Member &member : d.members) {
+        MemberView view{member.family, member.weight, {}};
+        for (const Private::FoldModel &fold : member.folds)
+            view.folds.push_back({fold.pipeline, &d.pipelines.at(fold.pipeline), fold.model.get()});
+        d.views.push_back(std::move(view));
+    }
     return p;
 }
 
@@ -110,6 +125,72 @@ QStringList Predictor::families() const
     for (const auto &m : d->members)
         if (!out.contains(m.family))
             out << m.family;
+    return out;
+}
+
+const std::vector<MemberView> &Predictor::members() const { return d->views; }
+
+double Predictor::totalWeight() const
+{
+    double total = 0;
+    for (const auto &m : d->members)
+        total += m.weight;
+    return total;
+}
+
+QJsonObject Predictor::schemaOf(const QString &column) const
+{
+    auto it = d->schema.find(column);
+    return it == d->schema.end() ? QJsonObject() : it->second;
+}
+
+Result<Predictions> Predictor::predictMember(size_t member, const Table &table, const std::vector<size_t> &rowsIn,
+                                             const std::vector<int> *foldOfRow) const
+{
+    using R = Result<Predictions>;
+    if (member >= d->members.size())
+        return R::failure(ErrorCode::InvalidArgument, QStringLiteral("There is no member %1.").arg(member));
+    std::vector<size_t> rows = rowsIn;
+    if (rows.empty()) {
+        rows.resize(table.rowCount());
+        std::iota(rows.begin(), rows.end(), size_t(0));
+    }
+    const Private::Member &m = d->members[member];
+    const int outputs = d->problem == ProblemType::Multiclass ? int(d->labels.size()) : 1;
+    Predictions out;
+    out.rows = rows.size();
+    out.outputs = outputs;
+    out.values.assign(rows.size() * size_t(outputs), 0.0f);
+    const bool perFold = foldOfRow && foldOfRow->size() == rows.size();
+    std::vector<double> acc(out.values.size(), 0.0);
+    std::vector<double> count(rows.size(), 0.0);
+    for (size_t f = 0; f < m.folds.size(); ++f) {
+        std::vector<size_t> sub;
+        std::vector<size_t> position;
+        for (size_t i = 0; i < rows.size(); ++i)
+            if (!perFold || (*foldOfRow)[i] < 0 || size_t((*foldOfRow)[i]) == f) {
+                sub.push_back(rows[i]);
+                position.push_back(i);
+            }
+        if (sub.empty())
+            continue;
+        const FeatureMatrix x = d->pipelines.at(m.folds[f].pipeline).transform(table, sub);
+        R p = m.folds[f].model->predict(x);
+        if (!p)
+            return p;
+        if (p->values.size() != sub.size() * size_t(outputs))
+            return R::failure(ErrorCode::Internal, QStringLiteral("A model returned the wrong number of predictions."));
+        for (size_t i = 0; i < sub.size(); ++i) {
+            for (int k = 0; k < outputs; ++k)
+                acc[position[i] * size_t(outputs) + size_t(k)] += p->values[i * size_t(outputs) + size_t(k)];
+            count[position[i]] += 1;
+        }
+    }
+    for (size_t i = 0; i < rows.size(); ++i)
+        for (int k = 0; k < outputs; ++k) {
+            const size_t j = i * size_t(outputs) + size_t(k);
+            out.values[j] = count[i] > 0 ? float(acc[j] / count[i]) : std::numeric_limits<float>::quiet_NaN();
+        }
     return out;
 }
 

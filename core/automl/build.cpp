@@ -7,6 +7,8 @@
 #include "automl/preprocess.h"
 #include "automl/search.h"
 #include "automl/trainer_registry.h"
+#include "explain/bundle_annotations.h"
+#include "model/drift.h"
 #include "store/hash64.h"
 
 #include <easel/version.h>
@@ -614,6 +616,40 @@ Result<BuildResult> Runner::finish()
         {QStringLiteral("column_impact"), impactJson},
         {QStringLiteral("dropped_columns"), dropped},
     };
+    // Column impact measured properly (TreeSHAP / out-of-fold permutation) and the
+    // training profile that batch prediction compares new data with. Skipped for
+    // previews and stopped builds, which keep the rough gain-based impact.
+    if (m_spec.mode != BuildMode::Preview) {
+        std::vector<std::vector<size_t>> foldValid;
+        for (const Fold &f : m_folds)
+            foldValid.push_back(f.valid);
+        TaskContext annotateContext;
+        annotateContext.setParent(m_ctx);
+        // Whatever is left of the budget (at least a second): past it the rough impact stays.
+        annotateContext.setDeadline(Clock::now() + std::chrono::milliseconds(qint64(1000 * std::max(1.0, remaining()))));
+        if (!isCanceled(m_ctx)) {
+            if (m_ctx)
+                m_ctx->progress(std::min(0.99, secondsSince(m_start) / m_budget),
+                                QStringLiteral("Measuring which columns matter"));
+            ImpactReport impactReport;
+            const Status annotated = annotateBundle(bundle, m_table, m_rows, foldValid, m_registry, &impactReport,
+                                                    &annotateContext);
+            if (annotated) {
+                result.impact.clear();
+                for (const ColumnImpactEntry &c : impactReport.columns)
+                    result.impact.push_back({c.column, c.percent});
+            } else {
+                log(QStringLiteral("Column impact kept from the training gains: %1").arg(annotated.error().message));
+            }
+        }
+        if (!bundle.manifest.contains(QStringLiteral("drift_reference"))) {
+            QStringList inputs;
+            for (const QJsonValue &v : bundle.manifest.value(QStringLiteral("input_schema")).toArray())
+                inputs << v.toObject().value(QStringLiteral("name")).toString();
+            bundle.manifest.insert(QStringLiteral("drift_reference"), trainingProfile(m_table, m_rows, inputs));
+        }
+    }
+
     // The final model's out-of-fold predictions, for the confusion matrix, ROC
     // and residual charts and the model report (float32, little-endian).
     {
@@ -638,7 +674,8 @@ Result<BuildResult> Runner::run()
 {
     m_start = Clock::now();
     m_budget = m_spec.timeLimitSeconds > 0 ? m_spec.timeLimitSeconds : defaultTimeLimit(m_spec.mode);
-    m_reserve = std::min(5.0, 0.04 * m_budget + 0.2);
+    // Room kept at the end for ensemble selection, impact measurement and the bundle.
+    m_reserve = m_spec.mode == BuildMode::Preview ? std::min(2.0, 0.1 * m_budget) : std::min(15.0, 0.08 * m_budget + 0.5);
     const int cores = std::max(1, QThread::idealThreadCount());
     m_threads = m_spec.threads > 0 ? std::min(m_spec.threads, cores) : cores;
 
@@ -721,7 +758,10 @@ Result<BuildResult> Runner::run()
             m_observer.trialFinished(r);
         m_trials.push_back(std::move(trial));
     };
-    // A trial starts only when it can finish: the family's last duration must fit in what is left.
+    // A trial starts only when it can finish: the family's last duration must fit
+    // in what is left. A family not tried yet is estimated from the slowest trial
+    // so far, scaled by how much slower it usually is than boosted trees (a forest
+    // is one round that cannot stop half-way; a network trains many epochs).
     auto fitsInBudget = [this](const QString &family) {
         const double left = remaining() - m_reserve;
         if (m_trials.empty())
@@ -729,7 +769,13 @@ Result<BuildResult> Runner::run()
         auto it = m_familySeconds.find(family);
         if (it != m_familySeconds.end())
             return it->second <= left;
-        return left > 0.1 * m_budget;
+        double slowest = 0;
+        for (const auto &[f, seconds] : m_familySeconds)
+            slowest = std::max(slowest, seconds);
+        const double factor = family == QLatin1String("random_forest") ? 3.0
+                              : family == QLatin1String("mlp")         ? 4.0
+                                                                       : 1.0;
+        return factor * slowest <= left && left > 0.1 * m_budget;
     };
 
     for (auto &[trainer, params] : queue) {
@@ -741,7 +787,13 @@ Result<BuildResult> Runner::run()
         accept(runTrial(trainer, params, false));
     }
 
-    if (m_spec.mode == BuildMode::Standard && !isCanceled(m_ctx)) {
+    // Quick builds go on searching after the portfolio while the search still
+    // improves the best score (patience of 8 candidates); standard builds use the
+    // whole budget.
+    if (m_spec.mode != BuildMode::Preview && !isCanceled(m_ctx)) {
+        const bool quick = m_spec.mode == BuildMode::Quick;
+        int sinceImprovement = 0;
+        double bestSoFar = m_bestScore;
         // Parzen search per family, more trials for the families doing best.
         std::map<QString, std::unique_ptr<ParzenSearch>> searches;
         std::map<QString, QJsonObject> bases;
@@ -793,6 +845,13 @@ Result<BuildResult> Runner::run()
             else
                 search.observe(params, std::numeric_limits<double>::quiet_NaN());
             accept(std::move(trial));
+            if (!std::isnan(m_bestScore) && (std::isnan(bestSoFar) || oriented(m_bestScore) > oriented(bestSoFar))) {
+                bestSoFar = m_bestScore;
+                sinceImprovement = 0;
+            } else if (quick && ++sinceImprovement >= 8) {
+                log(QStringLiteral("The search stopped improving; finishing the quick build."));
+                break;
+            }
             // Free the models of candidates that can no longer enter the ensemble.
             if (m_trials.size() > 30) {
                 std::vector<Trial *> byScore;

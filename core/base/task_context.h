@@ -3,6 +3,7 @@
 #include <QString>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <mutex>
 
@@ -34,7 +35,16 @@ public:
     void cancel() { m_canceled.store(true, std::memory_order_relaxed); }
     bool isCanceled() const
     {
-        return m_canceled.load(std::memory_order_relaxed) || (m_parent && m_parent->isCanceled());
+        if (m_canceled.load(std::memory_order_relaxed) || (m_parent && m_parent->isCanceled()))
+            return true;
+        return m_hasDeadline && std::chrono::steady_clock::now() >= m_deadline;
+    }
+
+    //! Makes isCanceled() true from this moment on (a time budget for one step).
+    void setDeadline(std::chrono::steady_clock::time_point deadline)
+    {
+        m_deadline = deadline;
+        m_hasDeadline = true;
     }
 
     //! Makes this context canceled whenever parent is (a child context for one
@@ -45,6 +55,8 @@ public:
 private:
     ProgressCallback m_callback;
     const TaskContext *m_parent = nullptr;
+    bool m_hasDeadline = false;
+    std::chrono::steady_clock::time_point m_deadline;
     std::atomic<bool> m_canceled{false};
     std::atomic<double> m_fraction{0.0};
     std::mutex m_mutex;

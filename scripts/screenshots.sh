@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Saves a PNG of each studio page into a folder (default ./screenshots): the
 # empty data sets page, the penguins data set with a number column and a
-# category column selected, the correlations, presentation mode, and the filled
-# data sets page. Builds nothing: run after building (BUILD_DIR, default ./build).
+# category column selected, the correlations, presentation mode, the filled
+# data sets page; then the Build page with its preview, a build in progress, the
+# model page (penguins species: answer, metrics, column impact, confusion
+# matrix, leaderboard and settings), both Predict tabs, and an abalone Rings
+# regression model with its predicted-vs-actual and residual charts. The two
+# quick builds get EASEL_SCREENSHOT_BUILD_SECONDS each (default 20), so the
+# tour takes about two minutes. Builds nothing: run after building (BUILD_DIR,
+# default ./build; the trainer plugins must be built too).
 # Runs under a virtual X server with a throw-away library, so it never touches
 # the user's own library or remembered window layout.
 set -euo pipefail

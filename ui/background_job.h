@@ -67,11 +67,19 @@ public:
             job->deleteLater();
         });
         watcher->setFuture(QtConcurrent::run([progress, work] { return work(progress->context()); }));
+        job->m_wait = [watcher] { watcher->waitForFinished(); };
         return job;
     }
 
     bool isRunning() const { return m_running; }
     bool isCanceled() const { return m_progress->isCanceled(); }
+    //! Blocks until the work returns (call cancel() first). For destructors of
+    //! owners whose work posts back to them: after this, nothing more is posted.
+    void waitForFinished()
+    {
+        if (m_wait)
+            m_wait();
+    }
 
 public slots:
     void cancel() { m_progress->cancel(); }
@@ -84,6 +92,7 @@ private:
     void poll();
 
     std::shared_ptr<JobProgress> m_progress;
+    std::function<void()> m_wait;
     QTimer m_timer;
     bool m_running = true;
     double m_lastFraction = -1;

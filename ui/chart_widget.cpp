@@ -54,6 +54,7 @@ void ChartWidget::changeEvent(QEvent *event)
 void ChartWidget::reset(const QString &kind)
 {
     m_kind = kind;
+    legend->setVisible(false);
     clearPlottables();
     clearItems();
     // Remove a colour scale or anything else beyond the main axis rect.

@@ -22,6 +22,36 @@ public:
     void showTopValues(const ColumnStats &stats, int maxBars = 12);
     //! A heat map of a correlation matrix, blue (−1) to white (0) to red (+1), names on both axes.
     void showCorrelation(const CorrelationMatrix &matrix, const QString &legend);
+    // The model pages' charts (chart_widget_model.cpp).
+    struct Bar
+    {
+        QString label;
+        double value = 0;
+        QString text;      //!< shown right of the bar ("41 %")
+        QColor color;      //!< invalid: the default blue
+    };
+    //! Horizontal bars, the first on top, each with its text on the right.
+    void showBars(const std::vector<Bar> &bars, const QString &axisLabel, double maxValue = 0,
+                  const QString &kind = QStringLiteral("bars"));
+    //! Diverging horizontal bars around 0 (a prediction taken apart by column):
+    //! orange pushes up, blue pushes down; texts beside the bars.
+    void showContributions(const QStringList &labels, const std::vector<double> &values, const QStringList &texts,
+                           const QString &axisLabel);
+    //! A confusion matrix heat map: actual down the side, predicted along the bottom, counts in the cells.
+    void showConfusion(const QStringList &labels, const std::vector<std::vector<qint64>> &matrix);
+    //! A curve in the unit square (ROC, precision–recall) with a dashed reference:
+    //! the diagonal when reference < 0, a horizontal line at reference otherwise.
+    void showCurve(const std::vector<double> &x, const std::vector<double> &y, const QString &xLabel,
+                   const QString &yLabel, const QString &kind, const QString &note, double reference);
+    //! Predicted against actual values with the "perfect" diagonal.
+    void showPredictedVsActual(const std::vector<float> &actual, const std::vector<float> &predicted,
+                               const QString &target);
+    //! Histogram of actual − predicted.
+    void showResiduals(const std::vector<float> &actual, const std::vector<float> &predicted, const QString &target);
+    //! Build progress: each finished candidate's score as a dot and the best so far as a step line.
+    void showScoreTimeline(const std::vector<QPointF> &trials, const std::vector<QPointF> &best,
+                           const QString &metricLabel, double seconds);
+
     //! Nothing to draw: a centred sentence instead.
     void showMessage(const QString &message);
 

@@ -139,6 +139,12 @@ DatasetView::DatasetView(QWidget *parent) : QWidget(parent)
     titles->addWidget(m_title);
     titles->addWidget(m_subtitle);
     head->addLayout(titles, 1);
+    auto *build = new QPushButton(QStringLiteral("Build a model  ›"), this);
+    build->setObjectName(QStringLiteral("primaryButton"));
+    build->setCursor(Qt::PointingHandCursor);
+    build->setToolTip(QStringLiteral("Choose a column to predict and let Easel build a model (Ctrl+B)"));
+    connect(build, &QPushButton::clicked, this, &DatasetView::buildRequested);
+    head->addWidget(build, 0, Qt::AlignVCenter);
     layout->addLayout(head);
 
     auto *hint = new QLabel(QStringLiteral("Step 1 · Read what each column holds before asking Easel to predict "

@@ -64,6 +64,8 @@ public:
 
 signals:
     void backRequested();
+    //! "Build a model ›" in the header: go on to the Build page with this data set.
+    void buildRequested();
     void loaded();
     void loadFailed(const QString &message);
 

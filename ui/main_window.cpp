@@ -1,11 +1,18 @@
 #include "main_window.h"
 
 #include "background_job.h"
+#include "build_page.h"
+#include "build_progress_page.h"
 #include "dataset_jobs.h"
 #include "dataset_view.h"
 #include "datasets_page.h"
 #include "format.h"
+#include "model_page.h"
+#include "predict_page.h"
+#include "studio_words.h"
 #include "theme.h"
+
+#include "store/build_store.h"
 
 #include <easel/version.h>
 
@@ -19,6 +26,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QShortcut>
 #include <QMimeData>
 #include <QProgressDialog>
 #include <QPushButton>
@@ -61,9 +69,41 @@ MainWindow::MainWindow(const QString &libraryPath, QWidget *parent)
     m_pages = new QStackedWidget(central);
     m_datasetsPage = new DatasetsPage(m_pages);
     m_datasetView = new DatasetView(m_pages);
+    m_buildPage = new BuildPage(m_pages);
+    m_progressPage = new BuildProgressPage(m_pages);
+    m_modelsPage = new ModelsPage(m_pages);
+    m_predictPage = new PredictPage(m_pages);
     m_pages->addWidget(m_datasetsPage);
     m_pages->addWidget(m_datasetView);
+    m_pages->addWidget(m_buildPage);
+    m_pages->addWidget(m_progressPage);
+    m_pages->addWidget(m_modelsPage);
+    m_pages->addWidget(m_predictPage);
     layout->addWidget(m_pages, 1);
+
+    connect(m_datasetView, &DatasetView::buildRequested, this, &MainWindow::showBuild);
+    connect(m_buildPage, &BuildPage::chooseDatasetRequested, this, &MainWindow::showDatasets);
+    connect(m_buildPage, &BuildPage::buildRequested, this, &MainWindow::startBuild);
+    connect(m_progressPage, &BuildProgressPage::backRequested, this, [this] {
+        m_pages->setCurrentWidget(m_buildPage);
+        checkRail(m_buildButton);
+    });
+    connect(m_progressPage, &BuildProgressPage::finished, this, [this](bool ok, qint64 modelId, const QString &message) {
+        refreshModels();
+        if (ok) {
+            statusBar()->showMessage(QStringLiteral("The model is ready."), 6000);
+            showModels(modelId);
+        } else {
+            statusBar()->showMessage(QStringLiteral("The build didn't produce a model."), 8000);
+        }
+        emit buildFinished(ok, modelId, message);
+    });
+    connect(m_modelsPage, &ModelsPage::buildRequested, this, &MainWindow::showBuild);
+    connect(m_modelsPage, &ModelsPage::predictRequested, this, &MainWindow::showPredict);
+    connect(m_modelsPage, &ModelsPage::modelLoaded, m_predictPage, &PredictPage::setModel);
+    connect(m_modelsPage, &ModelsPage::exportFinished, this, [this](bool, const QString &message) {
+        statusBar()->showMessage(message, 10000);
+    });
 
     connect(m_datasetsPage, &DatasetsPage::importRequested, this, &MainWindow::chooseAndImport);
     connect(m_datasetsPage, &DatasetsPage::sampleRequested, this,
@@ -93,6 +133,25 @@ MainWindow::MainWindow(const QString &libraryPath, QWidget *parent)
                 .arg(QDir::toNativeSeparators(m_libraryPath), library.error().toString()));
     }
     refreshDatasets();
+    if (m_library)
+        (void)BuildStore(*m_library).markInterrupted();  // builds killed mid-way read "interrupted"
+    refreshModels();
+
+    // Which trainers are installed and whether XGBoost sees a GPU, off the GUI thread
+    // (networks load LibTorch, so they are only checked when a build uses them).
+    BackgroundJob::start<ComputeInfo>(
+        this, [](TaskContext *ctx) { return computeInfoJob(ctx); },
+        [this](const ComputeInfo &info) {
+            m_buildPage->setComputeInfo(info);
+            const QString gpu = info.gpuAvailable ? QStringLiteral("GPU available") : QStringLiteral("no GPU");
+            m_computeLabel->setText(computeTargetText() + QStringLiteral(" · ") + gpu);
+            m_computeLabel->setToolTip(info.gpuAvailable ? QStringLiteral("Gradient-boosted trees can train on the GPU.")
+                                                         : info.gpuReason);
+            if (m_railCompute)
+                m_railCompute->setText(QStringLiteral("This computer\nCPU · %1 threads · %2")
+                                           .arg(QThread::idealThreadCount())
+                                           .arg(info.gpuAvailable ? QStringLiteral("GPU") : QStringLiteral("no GPU")));
+        });
 
     QSettings settings;
     resize(1320, 840);
@@ -133,16 +192,26 @@ void MainWindow::buildRail()
         v->addWidget(b);
         return b;
     };
-    m_dataButton = addButton(QStringLiteral("Data"), QStringLiteral("Your data sets"), true);
+    m_dataButton = addButton(QStringLiteral("Data"), QStringLiteral("Your data sets (Ctrl+O imports one)"), true);
     m_dataButton->setChecked(true);
     connect(m_dataButton, &QToolButton::clicked, this, [this] {
-        m_dataButton->setChecked(true);
-        showDatasets();
+        if (m_datasetView->isLoaded() && m_pages->currentWidget() != m_datasetView)
+            m_pages->setCurrentWidget(m_datasetView);
+        else
+            showDatasets();
+        checkRail(m_dataButton);
     });
-    const QString later = QStringLiteral("Comes with the AutoML engine");
-    addButton(QStringLiteral("Build"), later, false);
-    addButton(QStringLiteral("Models"), later, false);
-    addButton(QStringLiteral("Predict"), later, false);
+    m_buildButton = addButton(QStringLiteral("Build"), QStringLiteral("Build a model from the open data set (Ctrl+B)"), true);
+    connect(m_buildButton, &QToolButton::clicked, this, [this] {
+        if (m_progressPage->isRunning())
+            m_pages->setCurrentWidget(m_progressPage), checkRail(m_buildButton);
+        else
+            showBuild();
+    });
+    m_modelsButton = addButton(QStringLiteral("Models"), QStringLiteral("The models in your library"), true);
+    connect(m_modelsButton, &QToolButton::clicked, this, [this] { showModels(); });
+    m_predictButton = addButton(QStringLiteral("Predict"), QStringLiteral("Use a model on one row or a file (Ctrl+P)"), true);
+    connect(m_predictButton, &QToolButton::clicked, this, [this] { showPredict(); });
     v->addStretch(1);
     auto *line = new QFrame(rail);
     line->setFixedHeight(1);
@@ -152,6 +221,7 @@ void MainWindow::buildRail()
         QStringLiteral("This computer\nCPU · %1 threads").arg(QThread::idealThreadCount()), rail);
     compute->setObjectName(QStringLiteral("railCompute"));
     v->addWidget(compute);
+    m_railCompute = compute;
     static_cast<QHBoxLayout *>(centralWidget()->layout())->addWidget(rail);
 }
 
@@ -174,6 +244,15 @@ void MainWindow::buildMenus()
 
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
     view->addAction(QStringLiteral("&Data sets"), this, &MainWindow::showDatasets);
+    view->addAction(QStringLiteral("&Build"), this, &MainWindow::showBuild);
+    view->addAction(QStringLiteral("&Models"), this, [this] { showModels(); });
+    QAction *predict = view->addAction(QStringLiteral("&Predict"), this, [this] { showPredict(); });
+    predict->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    QMenu *buildMenu = menuBar()->addMenu(QStringLiteral("&Build"));
+    QAction *quick = buildMenu->addAction(QStringLiteral("&Quick build"), this, &MainWindow::quickBuild);
+    quick->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    quick->setStatusTip(QStringLiteral("Start a quick build of the open data set, or choose what to predict first"));
+    buildMenu->addAction(QStringLiteral("&Stop and keep the best so far"), m_progressPage, &BuildProgressPage::stop);
     view->addSeparator();
     m_presentationAction = view->addAction(QStringLiteral("&Presentation mode"));
     m_presentationAction->setCheckable(true);
@@ -343,7 +422,128 @@ void MainWindow::openDataset(qint64 id)
     setWindowTitle(QStringLiteral("%1 — Easel").arg(name));
     m_datasetView->open(m_libraryPath, id, sample);
     m_pages->setCurrentWidget(m_datasetView);
-    m_dataButton->setChecked(true);
+    checkRail(m_dataButton);
+}
+
+void MainWindow::checkRail(QToolButton *button)
+{
+    for (QToolButton *b : {m_dataButton, m_buildButton, m_modelsButton, m_predictButton})
+        if (b)
+            b->setChecked(b == button);
+}
+
+void MainWindow::showBuild()
+{
+    if (m_progressPage->isRunning()) {
+        m_pages->setCurrentWidget(m_progressPage);
+        checkRail(m_buildButton);
+        return;
+    }
+    const DatasetContentPtr &content = m_datasetView->content();
+    if (content && content->record.id == m_datasetView->datasetId()) {
+        std::optional<Sample> sample = sampleForFile(content->record.sourcePath);
+        if (!sample)
+            sample = sampleForFile(content->record.name);
+        m_buildPage->setDataset(content, sample ? sample->target : QString());
+    } else {
+        m_buildPage->setDataset(nullptr);
+    }
+    m_pages->setCurrentWidget(m_buildPage);
+    checkRail(m_buildButton);
+}
+
+void MainWindow::startBuild(const BuildSpec &spec)
+{
+    const DatasetContentPtr content = m_buildPage->content();
+    if (!content || m_progressPage->isRunning())
+        return;
+    m_progressPage->start(m_libraryPath, content->record.id, content->record.name, content->table, spec);
+    m_pages->setCurrentWidget(m_progressPage);
+    checkRail(m_buildButton);
+    statusBar()->showMessage(QStringLiteral("Building a model to predict %1…").arg(spec.target), 5000);
+}
+
+void MainWindow::quickBuild()
+{
+    if (m_progressPage->isRunning()) {
+        m_pages->setCurrentWidget(m_progressPage);
+        checkRail(m_buildButton);
+        return;
+    }
+    if (m_pages->currentWidget() == m_buildPage && m_buildPage->canBuild())
+        m_buildPage->startQuickBuild();
+    else
+        showBuild();
+}
+
+void MainWindow::refreshModels()
+{
+    std::vector<ModelEntry> entries;
+    if (m_library) {
+        BuildStore store(*m_library);
+        std::map<qint64, QString> names;
+        if (auto datasets = m_library->datasets())
+            for (const DatasetRecord &d : *datasets)
+                names[d.id] = d.name;
+        std::map<qint64, BuildRecord> builds;
+        if (auto all = store.builds())
+            for (const BuildRecord &b : *all)
+                builds[b.id] = b;
+        if (auto models = store.models()) {
+            for (const ModelRecord &m : *models) {
+                ModelEntry e;
+                e.record = m;
+                auto it = builds.find(m.buildId);
+                if (it != builds.end()) {
+                    e.buildStatus = it->second.status;
+                    e.datasetName = names.count(it->second.datasetId) ? names[it->second.datasetId] : QString();
+                }
+                entries.push_back(e);
+            }
+        }
+    }
+    std::sort(entries.begin(), entries.end(), [](const ModelEntry &a, const ModelEntry &b) {
+        return a.record.id > b.record.id;
+    });
+    m_modelsPage->setModels(entries);
+    m_predictPage->setModels(entries);
+}
+
+void MainWindow::showModels(qint64 modelId)
+{
+    refreshModels();
+    if (modelId < 0)
+        modelId = m_modelsPage->currentId();
+    if (modelId < 0 && m_library) {
+        if (auto models = BuildStore(*m_library).models())
+            for (const ModelRecord &m : *models)
+                modelId = std::max(modelId, m.id);
+    }
+    if (modelId >= 0)
+        m_modelsPage->showModel(modelId);
+    m_pages->setCurrentWidget(m_modelsPage);
+    checkRail(m_modelsButton);
+}
+
+void MainWindow::showPredict(qint64 modelId)
+{
+    refreshModels();
+    if (modelId < 0 && m_modelsPage->current())
+        modelId = m_modelsPage->currentId();
+    if (modelId >= 0 && m_modelsPage->current() && m_modelsPage->currentId() == modelId)
+        m_predictPage->setModel(m_modelsPage->current());
+    else if (modelId >= 0)
+        m_predictPage->selectModel(modelId);
+    else if (!m_predictPage->model() && m_library) {
+        qint64 newest = -1;
+        if (auto models = BuildStore(*m_library).models())
+            for (const ModelRecord &m : *models)
+                newest = std::max(newest, m.id);
+        if (newest >= 0)
+            m_predictPage->selectModel(newest);
+    }
+    m_pages->setCurrentWidget(m_predictPage);
+    checkRail(m_predictButton);
 }
 
 void MainWindow::showDatasets()
@@ -351,6 +551,7 @@ void MainWindow::showDatasets()
     refreshDatasets();
     setWindowTitle(QStringLiteral("Easel"));
     m_pages->setCurrentWidget(m_datasetsPage);
+    checkRail(m_dataButton);
 }
 
 void MainWindow::deleteDataset(qint64 id)

@@ -1,11 +1,22 @@
 #include "screenshot_tour.h"
 
+#include "build_page.h"
+#include "build_progress_page.h"
 #include "dataset_view.h"
 #include "main_window.h"
+#include "model_page.h"
+#include "predict_page.h"
+#include "samples.h"
+
+#include <QFileInfo>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSpinBox>
 
 #include <QApplication>
 #include <QDir>
 #include <QPixmap>
+#include <QElapsedTimer>
 #include <QTimer>
 
 #include <cstdio>
@@ -34,7 +45,7 @@ void ScreenshotTour::start()
                 [this](const QString &message) { fail(QStringLiteral("opening failed: ") + message); });
         m_window->importCsv(m_csvPath);
     });
-    QTimer::singleShot(120000, this, [this] { fail(QStringLiteral("timed out")); });
+    QTimer::singleShot(600000, this, [this] { fail(QStringLiteral("timed out")); });
 }
 
 QString ScreenshotTour::firstColumn(bool numeric) const
@@ -75,9 +86,10 @@ void ScreenshotTour::afterOpened()
         m_window->showDatasets();
     });
     steps->push_back([this] { shoot(QStringLiteral("06-data-sets-list.png")); });
+    steps->push_back([this] { m_window->openDataset(m_window->datasetView()->datasetId()); });
     steps->push_back([this] {
-        std::fprintf(stderr, "Screenshots saved in %s\n", qPrintable(QDir::toNativeSeparators(m_directory)));
-        QApplication::exit(m_failures ? 1 : 0);
+        waitFor([this] { return m_window->datasetView()->isLoaded(); }, 60000, QStringLiteral("reopening"),
+                [this] { studioTour(); });
     });
     auto run = std::make_shared<std::function<void(size_t)>>();
     *run = [this, steps, run](size_t i) {
@@ -87,6 +99,145 @@ void ScreenshotTour::afterOpened()
         QTimer::singleShot(kSettleMs, this, [run, i] { (*run)(i + 1); });
     };
     QTimer::singleShot(kSettleMs, this, [run] { (*run)(0); });
+}
+
+void ScreenshotTour::waitFor(std::function<bool()> ready, int timeoutMs, const QString &what,
+                             std::function<void()> then)
+{
+    auto *timer = new QTimer(this);
+    auto *clock = new QElapsedTimer;
+    clock->start();
+    timer->setInterval(200);
+    connect(timer, &QTimer::timeout, this, [=, this] {
+        if (ready()) {
+            timer->deleteLater();
+            delete clock;
+            QTimer::singleShot(kSettleMs, this, then);
+        } else if (clock->elapsed() > timeoutMs) {
+            timer->deleteLater();
+            delete clock;
+            fail(QStringLiteral("waiting for %1 timed out").arg(what));
+        }
+    });
+    timer->start();
+}
+
+namespace {
+//! Scrolls the page's first scroll area by fraction of its range (0 top, 1 bottom).
+void scrollPage(QWidget *page, double fraction)
+{
+    for (QScrollArea *area : page->findChildren<QScrollArea *>())
+        if (area->isVisible() && area->verticalScrollBar()->maximum() > 0) {
+            QScrollBar *bar = area->verticalScrollBar();
+            bar->setValue(int(bar->maximum() * fraction));
+            return;
+        }
+}
+
+int buildSeconds()
+{
+    const int s = qEnvironmentVariableIntValue("EASEL_SCREENSHOT_BUILD_SECONDS");
+    return s > 0 ? s : 20;
+}
+} // namespace
+
+void ScreenshotTour::studioTour()
+{
+    BuildPage *build = m_window->buildPage();
+    m_window->showBuild();
+    waitFor([build] { return build->targetsReady(); }, 30000, QStringLiteral("the target list"), [this, build] {
+        if (build->target().isEmpty() && !build->selectTarget(QStringLiteral("species")))
+            return fail(QStringLiteral("no species column to predict"));
+        waitFor([build] { return build->previewReady(); }, 90000, QStringLiteral("the preview"), [this, build] {
+            shoot(QStringLiteral("07-build-preview.png"));
+            build->timeLimitBox()->setValue(buildSeconds());
+            connect(m_window, &MainWindow::buildFinished, this, [this](bool ok, qint64, const QString &message) {
+                if (!ok)
+                    fail(QStringLiteral("the build failed: ") + message);
+            }, Qt::SingleShotConnection);
+            build->startQuickBuild();
+            BuildProgressPage *progress = m_window->buildProgressPage();
+            waitFor([progress] { return progress->finishedTrials() >= 4 || !progress->isRunning(); }, 120000,
+                    QStringLiteral("the first candidates"), [this, progress] {
+                        shoot(QStringLiteral("08-build-progress.png"));
+                        ModelsPage *models = m_window->modelsPage();
+                        waitFor([progress, models] { return !progress->isRunning() && models->isLoaded(); }, 300000,
+                                QStringLiteral("the model"), [this, models] {
+                                    shoot(QStringLiteral("09-model-classification.png"));
+                                    scrollPage(models, 0.45);
+                                    QTimer::singleShot(kSettleMs, this, [this, models] {
+                                        shoot(QStringLiteral("10-model-classification-charts.png"));
+                                        scrollPage(models, 1.0);
+                                        QTimer::singleShot(kSettleMs, this, [this, models] {
+                                            shoot(QStringLiteral("11-model-leaderboard-settings.png"));
+                                            scrollPage(models, 0);
+                                            m_window->showPredict();
+                                            PredictPage *predict = m_window->predictPage();
+                                            waitFor([predict] { return predict->hasPrediction(); }, 60000,
+                                                    QStringLiteral("a prediction"), [this, predict] {
+                                                        shoot(QStringLiteral("12-predict-one-row.png"));
+                                                        predict->scoreFile(m_csvPath);
+                                                        waitFor([predict] { return !predict->isScoring(); }, 120000,
+                                                                QStringLiteral("the batch"), [this] {
+                                                                    shoot(QStringLiteral("13-predict-many-rows.png"));
+                                                                    regressionTour();
+                                                                });
+                                                    });
+                                        });
+                                    });
+                                });
+                    });
+        });
+    });
+}
+
+void ScreenshotTour::regressionTour()
+{
+    const QString abalone = samplesDirectory() + QStringLiteral("/abalone.csv");
+    if (!QFileInfo::exists(abalone))
+        return finish();
+    m_window->importCsv(abalone);
+    DatasetView *view = m_window->datasetView();
+    waitFor([this, view] { return !m_window->isImporting() && view->isLoaded() &&
+                                  view->content()->record.name.contains(QStringLiteral("abalone")); },
+            60000, QStringLiteral("abalone"), [this] {
+                m_window->showBuild();
+                BuildPage *build = m_window->buildPage();
+                waitFor([build] { return build->targetsReady(); }, 30000, QStringLiteral("abalone's targets"),
+                        [this, build] {
+                            if (build->target() != QLatin1String("Rings") && !build->selectTarget(QStringLiteral("Rings")))
+                                return fail(QStringLiteral("no Rings column to predict"));
+                            waitFor([build] { return build->canBuild(); }, 30000, QStringLiteral("Rings"), [this, build] {
+                                build->timeLimitBox()->setValue(buildSeconds());
+                                build->startQuickBuild();
+                                BuildProgressPage *progress = m_window->buildProgressPage();
+                                ModelsPage *models = m_window->modelsPage();
+                                waitFor([progress, models] {
+                                    return !progress->isRunning() && models->isLoaded() &&
+                                           models->current()->problem == ProblemType::Regression;
+                                }, 300000, QStringLiteral("the regression model"), [this, models] {
+                                    shoot(QStringLiteral("14-model-regression.png"));
+                                    scrollPage(models, 0.45);
+                                    QTimer::singleShot(kSettleMs, this, [this] {
+                                        shoot(QStringLiteral("15-model-regression-charts.png"));
+                                        m_window->showPredict();
+                                        PredictPage *predict = m_window->predictPage();
+                                        waitFor([predict] { return predict->hasPrediction(); }, 60000,
+                                                QStringLiteral("a regression prediction"), [this] {
+                                                    shoot(QStringLiteral("16-predict-regression.png"));
+                                                    finish();
+                                                });
+                                    });
+                                });
+                            });
+                        });
+            });
+}
+
+void ScreenshotTour::finish()
+{
+    std::fprintf(stderr, "Screenshots saved in %s\n", qPrintable(QDir::toNativeSeparators(m_directory)));
+    QApplication::exit(m_failures ? 1 : 0);
 }
 
 void ScreenshotTour::shoot(const QString &name)

@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
+
 namespace easel {
 
 class MainWindow;
@@ -10,7 +12,9 @@ class MainWindow;
 //! Walks the studio through its pages and saves a PNG of each into a folder,
 //! then quits: the empty data sets page, the penguins (or given) data set with
 //! a number column and a category column selected, the correlations, the
-//! presentation mode and the filled data sets page. Used by scripts/screenshots.sh
+//! presentation mode and the filled data sets page; then the Build page with
+//! its preview, a build in progress, the model page (penguins species, then an
+//! abalone Rings regression), and both Predict tabs. Used by scripts/screenshots.sh
 //! through the hidden option `easel --screenshot-dir DIR [FILE]`.
 class ScreenshotTour : public QObject
 {
@@ -25,6 +29,12 @@ private:
     void fail(const QString &message);
     void afterOpened();
     QString firstColumn(bool numeric) const;
+    //! The Build, Models and Predict pages (after the data pages).
+    void studioTour();
+    //! Calls then() once ready() holds (polled), or fails after timeoutMs.
+    void waitFor(std::function<bool()> ready, int timeoutMs, const QString &what, std::function<void()> then);
+    void regressionTour();
+    void finish();
 
     MainWindow *m_window;
     QString m_directory;

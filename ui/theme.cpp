@@ -10,7 +10,38 @@ namespace easel {
 
 namespace {
 const char *kStyleSheet = R"(
-QMainWindow, #datasetsPage, #datasetView { background: #f6f7f9; }
+QMainWindow, #datasetsPage, #datasetView, #buildPage, #buildProgressPage, #modelsPage, #predictPage { background: #f6f7f9; }
+#card { background: white; border: 1px solid #e1e4e9; border-radius: 8px; }
+#headline { font-size: 15pt; font-weight: 600; color: #1f2430; }
+#answer { font-size: 22pt; font-weight: 700; color: #1d4fa8; }
+#metricChip { background: #f6f7f9; border: 1px solid #e1e4e9; border-radius: 6px; padding: 6px 10px; color: #1f2430; }
+#metricChip[current="true"] { background: #eaf2ff; border-color: #9dbdf3; }
+#quickBuild {
+    background: #2f6fde; color: white; border: none; border-radius: 8px; padding: 10px 16px;
+    font-weight: 600; text-align: left; font-size: 10.5pt;
+}
+#quickBuild:hover { background: #285fc0; }
+#quickBuild:disabled { background: #a9c0ea; }
+#standardBuild {
+    background: white; color: #1d4fa8; border: 2px solid #2f6fde; border-radius: 8px; padding: 9px 16px;
+    font-weight: 600; text-align: left; font-size: 10.5pt;
+}
+#standardBuild:hover { background: #eef4ff; }
+#standardBuild:disabled { color: #9aa6bb; border-color: #c9d3e4; }
+#stopButton {
+    background: white; color: #9b2c2c; border: 1px solid #e3a3a3; border-radius: 6px; padding: 8px 16px; font-weight: 600;
+}
+#stopButton:hover { background: #fdecec; }
+#stopButton:disabled { color: #b9a0a0; }
+#exportButton {
+    background: white; color: #1f2430; border: 1px solid #cfd5de; border-radius: 6px; padding: 7px 16px; font-weight: 500;
+}
+#exportButton:hover { background: #eef4ff; border-color: #2f6fde; }
+#primaryButton:disabled { background: #a9c0ea; }
+QTreeWidget { background: white; border: 1px solid #e1e4e9; border-radius: 6px; }
+QTreeWidget::item { padding: 3px 2px; }
+#modelList::item { padding: 8px 8px; border-bottom: 1px solid #eceef1; }
+#modelList::item:selected { background: #dbe7fd; color: #1f2430; }
 #rail { background: #1f2430; border: none; }
 #railLogo { color: white; font-size: 17pt; font-weight: 600; padding: 4px 0 14px 4px; }
 #rail QToolButton {

@@ -1,0 +1,388 @@
+#include "build_progress_page.h"
+
+#include "background_job.h"
+#include "chart_widget.h"
+#include "format.h"
+#include "studio_words.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace easel {
+
+namespace {
+enum BoardColumn { ColId, ColFamily, ColScore, ColSeconds, ColStatus, ColCount };
+
+QTableWidgetItem *cell(const QString &text, bool right = false)
+{
+    auto *item = new QTableWidgetItem(text);
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    item->setTextAlignment((right ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
+    return item;
+}
+
+//! A number item that sorts by value.
+QTableWidgetItem *numberCell(double value, const QString &text)
+{
+    QTableWidgetItem *item = cell(text, true);
+    item->setData(Qt::UserRole, value);
+    return item;
+}
+
+QString statusWords(const QString &status)
+{
+    if (status == QLatin1String("finished"))
+        return QStringLiteral("done");
+    if (status == QLatin1String("pruned"))
+        return QStringLiteral("stopped early (not promising)");
+    if (status == QLatin1String("cut short"))
+        return QStringLiteral("cut short by the time limit");
+    return status;
+}
+} // namespace
+
+BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("buildProgressPage"));
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, &BuildProgressPage::redrawChart);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(24, 16, 24, 16);
+    layout->setSpacing(10);
+    m_title = new QLabel(QStringLiteral("Building"), this);
+    m_title->setObjectName(QStringLiteral("pageTitle"));
+    m_subtitle = new QLabel(this);
+    m_subtitle->setObjectName(QStringLiteral("muted"));
+    layout->addWidget(m_title);
+    layout->addWidget(m_subtitle);
+    auto *hint = new QLabel(QStringLiteral("Step 3 · Easel tries many kinds of model and keeps score on rows each one "
+                                           "never saw. The best ones are combined at the end."),
+                            this);
+    hint->setObjectName(QStringLiteral("presentationHint"));
+    hint->setWordWrap(true);
+    hint->hide();
+    layout->addWidget(hint);
+
+    auto *statusCard = new QFrame(this);
+    statusCard->setObjectName(QStringLiteral("card"));
+    auto *sv = new QVBoxLayout(statusCard);
+    sv->setContentsMargins(16, 12, 16, 12);
+    auto *statusRow = new QHBoxLayout;
+    auto *texts = new QVBoxLayout;
+    m_status = new QLabel(QStringLiteral("Starting…"), statusCard);
+    m_status->setObjectName(QStringLiteral("sectionTitle"));
+    m_status->setWordWrap(true);
+    m_best = new QLabel(QStringLiteral("No candidate has finished yet."), statusCard);
+    m_best->setObjectName(QStringLiteral("muted"));
+    m_best->setWordWrap(true);
+    texts->addWidget(m_status);
+    texts->addWidget(m_best);
+    statusRow->addLayout(texts, 1);
+    m_stop = new QPushButton(QStringLiteral("Stop and keep the best so far"), statusCard);
+    m_stop->setObjectName(QStringLiteral("stopButton"));
+    m_stop->setCursor(Qt::PointingHandCursor);
+    m_stop->setToolTip(QStringLiteral("Ends the build now. Easel keeps the best model found so far, so nothing "
+                                      "finished is lost."));
+    connect(m_stop, &QPushButton::clicked, this, &BuildProgressPage::stop);
+    m_back = new QPushButton(QStringLiteral("‹ Back to the build settings"), statusCard);
+    m_back->setObjectName(QStringLiteral("backButton"));
+    m_back->setFlat(true);
+    m_back->setCursor(Qt::PointingHandCursor);
+    m_back->hide();
+    connect(m_back, &QPushButton::clicked, this, &BuildProgressPage::backRequested);
+    statusRow->addWidget(m_back, 0, Qt::AlignVCenter);
+    statusRow->addWidget(m_stop, 0, Qt::AlignVCenter);
+    sv->addLayout(statusRow);
+    m_bar = new QProgressBar(statusCard);
+    m_bar->setRange(0, 1000);
+    m_bar->setTextVisible(false);
+    m_bar->setMaximumHeight(8);
+    sv->addWidget(m_bar);
+    m_error = new QLabel(statusCard);
+    m_error->setObjectName(QStringLiteral("errorBanner"));
+    m_error->setWordWrap(true);
+    m_error->hide();
+    sv->addWidget(m_error);
+    layout->addWidget(statusCard);
+
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setChildrenCollapsible(false);
+    splitter->setHandleWidth(10);
+    auto *boardPane = new QWidget(splitter);
+    auto *bv = new QVBoxLayout(boardPane);
+    bv->setContentsMargins(0, 0, 0, 0);
+    auto *boardTitle = new QLabel(QStringLiteral("Candidates tried (best first)"), boardPane);
+    boardTitle->setObjectName(QStringLiteral("sectionTitle"));
+    bv->addWidget(boardTitle);
+    m_board = new QTableWidget(0, ColCount, boardPane);
+    m_board->setObjectName(QStringLiteral("leaderboard"));
+    m_board->setHorizontalHeaderLabels({QStringLiteral("#"), QStringLiteral("Kind of model"), QStringLiteral("Score"),
+                                        QStringLiteral("Seconds"), QStringLiteral("Status")});
+    m_board->verticalHeader()->hide();
+    m_board->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_board->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_board->setAlternatingRowColors(true);
+    m_board->setShowGrid(false);
+    m_board->horizontalHeader()->setStretchLastSection(true);
+    m_board->horizontalHeader()->setSectionResizeMode(ColFamily, QHeaderView::Stretch);
+    m_board->horizontalHeader()->setSectionResizeMode(ColStatus, QHeaderView::Interactive);
+    m_board->setColumnWidth(ColId, 44);
+    m_board->setColumnWidth(ColScore, 90);
+    m_board->setColumnWidth(ColSeconds, 80);
+    m_board->setColumnWidth(ColStatus, 150);
+    bv->addWidget(m_board, 1);
+    auto *chartPane = new QWidget(splitter);
+    auto *cv = new QVBoxLayout(chartPane);
+    cv->setContentsMargins(0, 0, 0, 0);
+    auto *chartTitle = new QLabel(QStringLiteral("Best score so far"), chartPane);
+    chartTitle->setObjectName(QStringLiteral("sectionTitle"));
+    cv->addWidget(chartTitle);
+    m_chart = new ChartWidget(chartPane);
+    m_chart->setObjectName(QStringLiteral("scoreTimeline"));
+    m_chart->setSuggestedName(QStringLiteral("build score over time"));
+    cv->addWidget(m_chart, 1);
+    m_log = new QPlainTextEdit(chartPane);
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(500);
+    m_log->setMaximumHeight(110);
+    m_log->setObjectName(QStringLiteral("buildLog"));
+    m_log->setPlaceholderText(QStringLiteral("What Easel is doing appears here."));
+    cv->addWidget(m_log);
+    splitter->addWidget(boardPane);
+    splitter->addWidget(chartPane);
+    splitter->setStretchFactor(0, 5);
+    splitter->setStretchFactor(1, 6);
+    layout->addWidget(splitter, 1);
+}
+
+BuildProgressPage::~BuildProgressPage()
+{
+    if (m_job) {
+        m_job->cancel();
+        m_job->waitForFinished();
+    }
+}
+
+QString BuildProgressPage::statusText() const
+{
+    return m_status->text();
+}
+
+void BuildProgressPage::start(const QString &libraryPath, qint64 datasetId, const QString &datasetName,
+                              TablePtr table, const BuildSpec &spec)
+{
+    if (m_job)
+        return;
+    m_spec = spec;
+    m_finishedTrials = 0;
+    m_trialPoints.clear();
+    m_bestPoints.clear();
+    m_board->setRowCount(0);
+    m_log->clear();
+    m_error->hide();
+    m_back->hide();
+    m_stop->show();
+    m_stop->setEnabled(true);
+    m_stop->setText(QStringLiteral("Stop and keep the best so far"));
+    m_bar->setValue(0);
+    m_budget = spec.timeLimitSeconds > 0 ? spec.timeLimitSeconds : defaultTimeLimit(spec.mode);
+    Metric metric = spec.metric.value_or(Metric::Rmse);
+    if (!spec.metric) {
+        if (Result<TargetInfo> t = spec.problem ? targetAs(*table, spec.target, *spec.problem)
+                                                : detectTarget(*table, spec.target))
+            metric = defaultMetric(t->problem);
+    }
+    m_metric = metric;
+    m_higherIsBetter = higherIsBetter(metric);
+    m_title->setText(QStringLiteral("Building a model to predict %1").arg(spec.target));
+    m_subtitle->setText(QStringLiteral("%1 · %2 · up to %3 · seed %4")
+                            .arg(words::modeTitle(buildModeName(spec.mode)), datasetName,
+                                 words::duration(m_budget))
+                            .arg(spec.seed));
+    m_status->setText(QStringLiteral("Preparing the data…"));
+    m_best->setText(QStringLiteral("No candidate has finished yet. Score: %1 (%2).")
+                        .arg(metricLabel(metric),
+                             m_higherIsBetter ? QStringLiteral("higher is better") : QStringLiteral("lower is better")));
+    m_best->setToolTip(words::metricTip(metric));
+    m_board->horizontalHeaderItem(ColScore)->setText(metricLabel(metric));
+    m_board->horizontalHeaderItem(ColScore)->setToolTip(words::metricTip(metric));
+    m_chart->showScoreTimeline({}, {}, metricLabel(metric), m_budget);
+    m_clock.start();
+    m_tick.start();
+
+    // The observers run on the build's thread: post to this page, which waits for
+    // the job in its destructor, so nothing is posted to a destroyed page.
+    BuildObserver observer;
+    observer.trialStarted = [this](const TrialRecord &t) {
+        QMetaObject::invokeMethod(this, [this, t] { onTrialStarted(t); }, Qt::QueuedConnection);
+    };
+    observer.trialFinished = [this](const TrialRecord &t) {
+        QMetaObject::invokeMethod(this, [this, t] { onTrialFinished(t); }, Qt::QueuedConnection);
+    };
+    observer.bestScoreChanged = [this](double seconds, double score) {
+        QMetaObject::invokeMethod(this, [this, seconds, score] { onBestScore(seconds, score); },
+                                  Qt::QueuedConnection);
+    };
+    observer.log = [this](const QString &line) {
+        QMetaObject::invokeMethod(this, [this, line] { m_log->appendPlainText(line); }, Qt::QueuedConnection);
+    };
+    BackgroundJob *job = BackgroundJob::start<BuildJobResult>(
+        this,
+        [libraryPath, datasetId, table, spec, observer](TaskContext *ctx) {
+            return buildJob(libraryPath, datasetId, table, spec, observer, ctx);
+        },
+        [this](const BuildJobResult &result) { onDone(result); });
+    connect(job, &BackgroundJob::progressChanged, this, [this](double fraction, const QString &message) {
+        m_bar->setValue(int(fraction * 1000));
+        if (!message.isEmpty() && m_job && !m_job->isCanceled())
+            m_status->setText(message);
+    });
+    m_job = job;
+}
+
+void BuildProgressPage::stop()
+{
+    if (!m_job)
+        return;
+    m_job->cancel();
+    m_stop->setEnabled(false);
+    m_stop->setText(QStringLiteral("Stopping…"));
+    m_status->setText(m_finishedTrials > 0 ? QStringLiteral("Stopping: keeping the best model so far…")
+                                           : QStringLiteral("Stopping…"));
+}
+
+int BuildProgressPage::rowOf(int trialId) const
+{
+    for (int r = 0; r < m_board->rowCount(); ++r)
+        if (m_board->item(r, ColId) && m_board->item(r, ColId)->data(Qt::UserRole).toInt() == trialId)
+            return r;
+    return -1;
+}
+
+void BuildProgressPage::onTrialStarted(const TrialRecord &trial)
+{
+    if (rowOf(trial.id) >= 0)
+        return;
+    const int row = m_board->rowCount();
+    m_board->insertRow(row);
+    m_board->setItem(row, ColId, numberCell(trial.id, QString::number(trial.id)));
+    m_board->setItem(row, ColFamily, cell(words::family(trial.family)));
+    m_board->setItem(row, ColScore, numberCell(NAN, QStringLiteral("…")));
+    m_board->setItem(row, ColSeconds, numberCell(0, QString()));
+    m_board->setItem(row, ColStatus, cell(QStringLiteral("training…")));
+    for (int c = 0; c < ColCount; ++c)
+        m_board->item(row, c)->setForeground(QColor(0x2f, 0x6f, 0xde));
+}
+
+void BuildProgressPage::onTrialFinished(const TrialRecord &trial)
+{
+    int row = rowOf(trial.id);
+    if (row < 0) {
+        onTrialStarted(trial);
+        row = rowOf(trial.id);
+    }
+    const bool ok = std::isfinite(trial.score);
+    m_board->setItem(row, ColScore, numberCell(ok ? trial.score : NAN,
+                                               ok ? words::metricValue(m_metric, trial.score) : QStringLiteral("—")));
+    m_board->setItem(row, ColSeconds,
+                     numberCell(trial.seconds, QLocale::system().toString(trial.seconds, 'f', 1)));
+    QTableWidgetItem *status = cell(statusWords(trial.status));
+    if (!trial.message.isEmpty())
+        status->setToolTip(trial.message);
+    m_board->setItem(row, ColStatus, status);
+    const QColor color = trial.status == QLatin1String("failed") ? QColor(0x9b, 0x2c, 0x2c) : QColor(0x1f, 0x24, 0x30);
+    for (int c = 0; c < ColCount; ++c)
+        m_board->item(row, c)->setForeground(color);
+    ++m_finishedTrials;
+    if (ok)
+        m_trialPoints.push_back(QPointF(m_clock.elapsed() / 1000.0, trial.score));
+
+    // Best first: finished trials by score, running and failed ones below.
+    std::vector<std::pair<double, int>> order;  // (sort key, row)
+    const double sign = m_higherIsBetter ? -1 : 1;
+    for (int r = 0; r < m_board->rowCount(); ++r) {
+        const double s = m_board->item(r, ColScore)->data(Qt::UserRole).toDouble();
+        order.push_back({std::isfinite(s) ? sign * s : INFINITY, r});
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::vector<std::vector<QTableWidgetItem *>> rows;
+    for (const auto &[key, r] : order) {
+        std::vector<QTableWidgetItem *> items;
+        for (int c = 0; c < ColCount; ++c)
+            items.push_back(m_board->takeItem(r, c));
+        rows.push_back(items);
+    }
+    for (int r = 0; r < int(rows.size()); ++r)
+        for (int c = 0; c < ColCount; ++c)
+            m_board->setItem(r, c, rows[size_t(r)][size_t(c)]);
+    if (m_board->rowCount() > 0 && std::isfinite(m_board->item(0, ColScore)->data(Qt::UserRole).toDouble())) {
+        QFont bold = m_board->font();
+        bold.setBold(true);
+        for (int r = 0; r < m_board->rowCount(); ++r)
+            for (int c = 0; c < ColCount; ++c)
+                m_board->item(r, c)->setFont(r == 0 ? bold : m_board->font());
+    }
+    redrawChart();
+}
+
+void BuildProgressPage::onBestScore(double seconds, double score)
+{
+    m_bestPoints.push_back(QPointF(seconds, score));
+    m_best->setText(QStringLiteral("Best so far: %1 = %2. %3")
+                        .arg(metricLabel(m_metric), words::metricValue(m_metric, score),
+                             metricHeadline(m_metric, score, m_spec.target)));
+    redrawChart();
+}
+
+void BuildProgressPage::redrawChart()
+{
+    if (!isVisible() && m_job)
+        return;
+    m_chart->showScoreTimeline(m_trialPoints, m_bestPoints, metricLabel(m_metric),
+                               std::min(m_budget, std::max(10.0, m_clock.elapsed() / 1000.0)));
+}
+
+void BuildProgressPage::onDone(const BuildJobResult &result)
+{
+    m_job = nullptr;
+    m_tick.stop();
+    m_stop->hide();
+    redrawChart();
+    if (!result.ok()) {
+        m_bar->setValue(0);
+        const bool canceled = result.error.code == ErrorCode::Canceled;
+        m_status->setText(canceled ? QStringLiteral("Stopped before any model finished.")
+                                   : QStringLiteral("The build didn't finish."));
+        m_error->setText(canceled ? QStringLiteral("Nothing was saved. Start the build again and let the first "
+                                                   "candidates finish before stopping.")
+                                  : result.error.toString() +
+                                        QStringLiteral(" Go back to the build settings, change the target or the "
+                                                       "columns, and try again."));
+        m_error->show();
+        m_back->show();
+        emit finished(false, -1, result.error.toString());
+        return;
+    }
+    m_bar->setValue(1000);
+    m_status->setText(result.canceled
+                          ? QStringLiteral("Stopped after %1 candidates: Easel kept the best model so far.").arg(result.trials)
+                          : QStringLiteral("Done: %1 candidates tried in %2.").arg(result.trials).arg(words::duration(result.seconds)));
+    m_best->setText(QStringLiteral("%1 (%2 = %3)")
+                        .arg(metricHeadline(result.metric, result.score, result.target), metricLabel(result.metric),
+                             words::metricValue(result.metric, result.score)));
+    m_back->show();
+    emit finished(true, result.modelId, QString());
+}
+
+} // namespace easel

@@ -1,0 +1,176 @@
+#include "studio_words.h"
+
+#include "format.h"
+
+#include <QLocale>
+
+#include <cmath>
+
+namespace easel::words {
+
+QString family(const QString &family)
+{
+    if (family == QLatin1String("xgboost"))
+        return QStringLiteral("Gradient-boosted trees");
+    if (family == QLatin1String("random_forest"))
+        return QStringLiteral("Random forest");
+    if (family == QLatin1String("linear"))
+        return QStringLiteral("Linear model");
+    if (family == QLatin1String("mlp"))
+        return QStringLiteral("Neural network");
+    if (family == QLatin1String("ensemble"))
+        return QStringLiteral("Ensemble of the best");
+    QString s = family;
+    s.replace(QLatin1Char('_'), QLatin1Char(' '));
+    if (!s.isEmpty())
+        s[0] = s[0].toUpper();
+    return s;
+}
+
+QString problemKind(ProblemType type)
+{
+    switch (type) {
+    case ProblemType::Binary: return QStringLiteral("yes/no");
+    case ProblemType::Multiclass: return QStringLiteral("one of several categories");
+    case ProblemType::Regression: return QStringLiteral("a number");
+    }
+    return {};
+}
+
+QString problemTitle(ProblemType type)
+{
+    switch (type) {
+    case ProblemType::Binary: return QStringLiteral("Two outcomes (yes/no)");
+    case ProblemType::Multiclass: return QStringLiteral("One of several categories");
+    case ProblemType::Regression: return QStringLiteral("A number");
+    }
+    return {};
+}
+
+std::vector<Objective> objectivesFor(ProblemType type)
+{
+    std::vector<Objective> all;
+    if (type == ProblemType::Regression) {
+        all = {
+            {QStringLiteral("Typical error"), Metric::Rmse,
+             QStringLiteral("Keep the typical error small; big misses count extra.")},
+            {QStringLiteral("Average error"), Metric::Mae,
+             QStringLiteral("Keep the average size of a miss small; every miss counts the same.")},
+            {QStringLiteral("Percentage error"), Metric::Mape,
+             QStringLiteral("Keep misses small relative to the actual value.")},
+            {QStringLiteral("Variation explained"), Metric::R2,
+             QStringLiteral("Explain as much of the ups and downs of the target as possible.")},
+        };
+    } else {
+        all = {
+            {QStringLiteral("Correct predictions"), Metric::Accuracy,
+             QStringLiteral("Get as many rows right as possible.")},
+            {QStringLiteral("Ranking positives first"), Metric::Auc,
+             QStringLiteral("Sort the rows so the real yes cases come first, whatever the cut-off.")},
+            {QStringLiteral("Catching positives"), Metric::Recall,
+             QStringLiteral("Miss as few real yes cases as possible, even at the cost of false alarms.")},
+            {QStringLiteral("Balanced"), type == ProblemType::Binary ? Metric::F1 : Metric::MacroF1,
+             QStringLiteral("Weigh false alarms and misses evenly, so rare outcomes count too.")},
+            {QStringLiteral("Balanced"), Metric::BalancedAccuracy,
+             QStringLiteral("Weigh false alarms and misses evenly, so rare outcomes count too.")},
+            {QStringLiteral("Confident probabilities"), Metric::LogLoss,
+             QStringLiteral("Give probabilities you can trust, not just the right answer.")},
+        };
+    }
+    std::vector<Objective> out;
+    const Metric recommended = defaultMetric(type);
+    for (const Objective &o : all) {
+        if (!metricApplies(o.metric, type))
+            continue;
+        bool duplicate = false;  // one "Balanced" per problem
+        for (const Objective &seen : out)
+            duplicate |= seen.name == o.name;
+        if (duplicate)
+            continue;
+        if (o.metric == recommended)
+            out.insert(out.begin(), o);
+        else
+            out.push_back(o);
+    }
+    return out;
+}
+
+QString metricTip(Metric metric)
+{
+    switch (metric) {
+    case Metric::Auc:
+        return QStringLiteral("How often the model ranks a random real yes above a random real no; 1 is perfect, "
+                              "0.5 is guessing.");
+    case Metric::Accuracy: return QStringLiteral("The share of rows the model predicts correctly.");
+    case Metric::BalancedAccuracy:
+        return QStringLiteral("The share found of each outcome, averaged, so a rare outcome counts as much as a "
+                              "common one.");
+    case Metric::F1:
+        return QStringLiteral("A balance of precision and recall in one number; 1 is perfect.");
+    case Metric::Precision: return QStringLiteral("When the model says yes, how often it is right.");
+    case Metric::Recall: return QStringLiteral("Of the real yes cases, the share the model finds.");
+    case Metric::LogLoss:
+        return QStringLiteral("How confident and correct the probabilities are; lower is better and 0 is perfect.");
+    case Metric::MacroF1:
+        return QStringLiteral("The balance of precision and recall worked out per category and averaged, so every "
+                              "category counts the same.");
+    case Metric::Rmse:
+        return QStringLiteral("The typical size of a miss, in the target's own units; big misses count extra.");
+    case Metric::Mae: return QStringLiteral("The average size of a miss, in the target's own units.");
+    case Metric::R2:
+        return QStringLiteral("The share of the target's variation the model explains; 1 is perfect, 0 is no "
+                              "better than always guessing the average.");
+    case Metric::Mape: return QStringLiteral("The average miss as a percentage of the actual value.");
+    }
+    return {};
+}
+
+QString metricValue(Metric metric, double value)
+{
+    if (!std::isfinite(value))
+        return QStringLiteral("—");
+    const QLocale locale = QLocale::system();
+    switch (metric) {
+    case Metric::Accuracy:
+    case Metric::BalancedAccuracy:
+    case Metric::Precision:
+    case Metric::Recall:
+    case Metric::Mape:
+        return fmt::percent(value);
+    case Metric::Auc:
+    case Metric::F1:
+    case Metric::MacroF1:
+    case Metric::LogLoss:
+    case Metric::R2:
+        return locale.toString(value, 'f', 3);
+    case Metric::Rmse:
+    case Metric::Mae:
+        return fmt::number(value);
+    }
+    return fmt::number(value);
+}
+
+QString modeTitle(const QString &modeName)
+{
+    if (modeName == QLatin1String("preview"))
+        return QStringLiteral("Preview");
+    if (modeName == QLatin1String("standard"))
+        return QStringLiteral("Standard build");
+    return QStringLiteral("Quick build");
+}
+
+QString duration(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        return QStringLiteral("—");
+    if (seconds < 1)
+        return QStringLiteral("under a second");
+    if (seconds < 90)
+        return QStringLiteral("%1 s").arg(qRound(seconds));
+    const int minutes = qRound(seconds / 60.0);
+    if (minutes < 60)
+        return QStringLiteral("%1 min").arg(minutes);
+    return QStringLiteral("%1 h %2 min").arg(minutes / 60).arg(minutes % 60);
+}
+
+} // namespace easel::words

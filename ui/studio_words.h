@@ -1,0 +1,45 @@
+#pragma once
+
+#include "automl/metrics.h"
+#include "automl/problem.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <vector>
+
+namespace easel {
+
+//! The studio's plain words for the AutoML engine: model families, problem
+//! types, what to optimise, and a one-sentence definition of every metric.
+namespace words {
+
+//! "Gradient-boosted trees", "Random forest", "Linear model", "Neural network".
+QString family(const QString &family);
+//! "yes/no", "one of several categories", "a number".
+QString problemKind(ProblemType type);
+//! "Predicts one of several categories" style heading for a problem type.
+QString problemTitle(ProblemType type);
+
+//! One choice of "What matters most": a plain name, the metric, one line on it.
+struct Objective
+{
+    QString name;      //!< "Correct predictions"
+    Metric metric;
+    QString line;      //!< "The share of rows it gets right."
+};
+//! The objectives that apply to a problem, the recommended one (defaultMetric) first.
+std::vector<Objective> objectivesFor(ProblemType type);
+
+//! One sentence defining a metric, for tooltips.
+QString metricTip(Metric metric);
+//! A metric value as a user reads it: percentages for shares, plain numbers otherwise.
+QString metricValue(Metric metric, double value);
+
+//! "Quick build", "Standard build", "Preview" from a build mode name in a spec.
+QString modeTitle(const QString &modeName);
+//! A duration in plain words: "45 s", "2 min", "1 h 5 min".
+QString duration(double seconds);
+
+} // namespace words
+} // namespace easel

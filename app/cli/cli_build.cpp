@@ -200,6 +200,9 @@ int runBuild(const QStringList &args)
     // The data set goes into the library (recognised if already there) so the
     // build and its trials are recorded with it; a library that cannot be
     // opened only costs the record, not the build.
+    // Reading the data has its own progress; Ctrl+C on ctx still stops it.
+    TaskContext readContext(progressPrinter());
+    readContext.setParent(&ctx);
     std::unique_ptr<Library> library;
     std::unique_ptr<BuildStore> store;
     qint64 datasetId = -1;
@@ -210,11 +213,11 @@ int runBuild(const QStringList &args)
         Result<std::unique_ptr<Library>> opened = Library::open(libraryPath);
         if (opened) {
             library = std::move(*opened);
-            Result<Library::ImportOutcome> outcome = library->importCsv(file, {}, {}, &ctx);
+            Result<Library::ImportOutcome> outcome = library->importCsv(file, {}, {}, &readContext);
             if (!outcome)
                 return fail(outcome.error());
             datasetId = outcome->record.id;
-            Result<std::shared_ptr<Table>> loaded = library->loadTable(datasetId, &ctx);
+            Result<std::shared_ptr<Table>> loaded = library->loadTable(datasetId, &readContext);
             if (!loaded)
                 return fail(loaded.error());
             tablePtr = *loaded;
@@ -222,7 +225,7 @@ int runBuild(const QStringList &args)
             (void)store->markInterrupted();
         } else {
             err(QStringLiteral("easel-cli: warning: the build will not be recorded: %1\n").arg(opened.error().toString()));
-            Result<CsvImport> import = readCsv(file, {}, &ctx);
+            Result<CsvImport> import = readCsv(file, {}, &readContext);
             if (!import)
                 return fail(import.error());
             tablePtr = import->table;

@@ -241,6 +241,9 @@ int runInspect(const QStringList &args)
                       QStringLiteral("The column you want to predict (adds imbalance and leakage checks)."),
                       QStringLiteral("COLUMN")});
     parser.addOption({QStringLiteral("no-correlations"), QStringLiteral("Skip the correlation matrices.")});
+    parser.addOption({QStringLiteral("spearman"),
+                      QStringLiteral("Also compute Spearman rank correlations (sorts every number column; slower on "
+                                     "large files).")});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV file."));
     int code = ExitOk;
     if (!parse(parser, QStringLiteral("inspect"), args, &code))
@@ -262,13 +265,16 @@ int runInspect(const QStringList &args)
 
     ProfileOptions profileOptions;
     profileOptions.correlations = !parser.isSet(QStringLiteral("no-correlations"));
+    profileOptions.spearman = parser.isSet(QStringLiteral("spearman"));
     if (parser.isSet(QStringLiteral("target"))) {
         profileOptions.target = parser.value(QStringLiteral("target"));
         if (table.indexOf(profileOptions.target) < 0)
             return fail(Error{ErrorCode::InvalidArgument,
                               QStringLiteral("there is no column named '%1'.").arg(profileOptions.target), file});
     }
-    const Profile profile = profileTable(table, profileOptions, &ctx);
+    TaskContext statsContext(terminalProgress());
+    statsContext.setParent(&ctx);
+    const Profile profile = profileTable(table, profileOptions, &statsContext);
     const double seconds = timer.nsecsElapsed() / 1e9;
 
     if (!parser.isSet(QStringLiteral("json"))) {
@@ -299,10 +305,11 @@ int runInspect(const QStringList &args)
         {QStringLiteral("seconds"), seconds},
     };
     if (profileOptions.correlations) {
-        root.insert(QStringLiteral("correlations"),
-                    QJsonObject{{QStringLiteral("pearson"), profile.pearson.toJson()},
-                                {QStringLiteral("spearman"), profile.spearman.toJson()},
-                                {QStringLiteral("association"), profile.association.toJson()}});
+        QJsonObject correlations{{QStringLiteral("pearson"), profile.pearson.toJson()},
+                                 {QStringLiteral("association"), profile.association.toJson()}};
+        if (profileOptions.spearman)
+            correlations.insert(QStringLiteral("spearman"), profile.spearman.toJson());
+        root.insert(QStringLiteral("correlations"), correlations);
     }
     out(QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented)));
     return ExitOk;

@@ -26,7 +26,9 @@ public:
     TaskContext(const TaskContext &) = delete;
     TaskContext &operator=(const TaskContext &) = delete;
 
-    //! Reports progress in [0, 1] with a short message ("Reading rows").
+    //! Reports progress in [0, 1] with a short message ("Reading rows"). Progress never
+    //! goes back: a smaller fraction than the last is raised to it. Use a new (child)
+    //! context for each task.
     void progress(double fraction, const QString &message = {});
     //! Last reported fraction.
     double fraction() const { return m_fraction.load(std::memory_order_relaxed); }

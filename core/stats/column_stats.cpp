@@ -20,8 +20,9 @@ constexpr size_t kMaxTopValues = 20;
 struct ValueCounts
 {
     std::vector<double> values;   //!< increasing, distinct
-    std::vector<int64_t> counts;  //!< same length, > 0
-    std::vector<int64_t> cumulative; //!< cumulative[i] = counts[0] + … + counts[i]
+    // 32-bit counts: half the memory on large columns; a table holds < 2^32 rows.
+    std::vector<uint32_t> counts;      //!< same length, > 0
+    std::vector<uint32_t> cumulative;  //!< cumulative[i] = counts[0] + … + counts[i]
     int64_t total = 0;
 
     void finish()
@@ -30,7 +31,7 @@ struct ValueCounts
         int64_t sum = 0;
         for (size_t i = 0; i < counts.size(); ++i) {
             sum += counts[i];
-            cumulative[i] = sum;
+            cumulative[i] = uint32_t(sum);
         }
         total = sum;
     }
@@ -38,7 +39,7 @@ struct ValueCounts
     //! The value of 0-based rank k in sorted order.
     double atRank(int64_t k) const
     {
-        const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), k);
+        const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), uint32_t(k));
         return values[size_t(it - cumulative.begin())];
     }
 
@@ -58,18 +59,27 @@ struct ValueCounts
     }
 };
 
-//! Sorted doubles → distinct values with counts.
-ValueCounts compress(const std::vector<double> &sorted)
+//! Sorted doubles → distinct values with counts. Works in place: the distinct
+//! values are written over the front of sorted, whose storage becomes
+//! ValueCounts::values (large columns are not copied again).
+ValueCounts compress(std::vector<double> &&sorted)
 {
+    size_t distinct = 0;
+    for (size_t i = 0; i < sorted.size(); ++i)
+        distinct += i == 0 || sorted[i] != sorted[i - 1];
     ValueCounts vc;
+    vc.counts.reserve(distinct);
+    size_t out = 0;
     for (size_t i = 0; i < sorted.size();) {
         size_t j = i + 1;
         while (j < sorted.size() && sorted[j] == sorted[i])
             ++j;
-        vc.values.push_back(sorted[i]);
-        vc.counts.push_back(int64_t(j - i));
+        sorted[out++] = sorted[i];
+        vc.counts.push_back(uint32_t(j - i));
         i = j;
     }
+    sorted.resize(out);
+    vc.values = std::move(sorted);
     vc.finish();
     return vc;
 }
@@ -90,7 +100,7 @@ ValueCounts int64Counts(const std::vector<int64_t> &data)
         return {};
     const uint64_t range = uint64_t(hi) - uint64_t(lo);
     if (range < uint64_t(std::max<size_t>(2 * present, 1 << 16)) && range < (uint64_t(1) << 26)) {
-        std::vector<int64_t> counts(size_t(range) + 1, 0);
+        std::vector<uint32_t> counts(size_t(range) + 1, 0);
         for (int64_t v : data)
             if (v != kMissingInt64)
                 ++counts[size_t(uint64_t(v) - uint64_t(lo))];
@@ -98,7 +108,7 @@ ValueCounts int64Counts(const std::vector<int64_t> &data)
         for (size_t i = 0; i < counts.size(); ++i) {
             if (counts[i]) {
                 vc.values.push_back(double(int64_t(uint64_t(lo) + i)));
-                vc.counts.push_back(counts[i]);
+                vc.counts.push_back(uint32_t(counts[i]));
             }
         }
         vc.finish();
@@ -113,15 +123,21 @@ ValueCounts int64Counts(const std::vector<int64_t> &data)
         std::sort(sorted.begin(), sorted.end());
     else
         detail::radixSort(sorted, [](int64_t v) { return uint64_t(v) ^ 0x8000000000000000ull; });
+    size_t distinct = 0;
+    for (size_t i = 0; i < sorted.size(); ++i)
+        distinct += i == 0 || sorted[i] != sorted[i - 1];
     ValueCounts vc;
+    vc.values.reserve(distinct);
+    vc.counts.reserve(distinct);
     for (size_t i = 0; i < sorted.size();) {
         size_t j = i + 1;
         while (j < sorted.size() && sorted[j] == sorted[i])
             ++j;
         vc.values.push_back(double(sorted[i]));
-        vc.counts.push_back(int64_t(j - i));
+        vc.counts.push_back(uint32_t(j - i));
         i = j;
     }
+    std::vector<int64_t>().swap(sorted);  // free before finish() adds the cumulative counts
     vc.finish();
     return vc;
 }
@@ -335,7 +351,7 @@ ColumnStats computeColumnStats(const Column &column)
         for (int v = 0; v < 2; ++v) {
             if (counts[v]) {
                 vc.values.push_back(v);
-                vc.counts.push_back(counts[v]);
+                vc.counts.push_back(uint32_t(counts[v]));
             }
         }
         vc.finish();
@@ -363,7 +379,7 @@ ColumnStats computeColumnStats(const Column &column)
         }
         s.count = int64_t(column.doubles().size()) - s.missing;
         detail::radixSortDoubles(finite);
-        const ValueCounts vc = compress(finite);
+        const ValueCounts vc = compress(std::move(finite));
         s.distinct = int64_t(vc.values.size()) + posInf + negInf;
         fillNumeric(s, vc, false, true);
         break;

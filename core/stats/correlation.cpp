@@ -291,13 +291,77 @@ CorrelationMatrix CorrelationMatrix::fromJson(const QJsonObject &json)
     return m;
 }
 
+namespace {
+
+// Typed readers: the stored value as a double, NaN when missing or infinite.
+inline double valueOf(int64_t v) { return v == kMissingInt64 ? kNaN : double(v); }
+inline double valueOf(double v) { return std::isfinite(v) ? v : kNaN; }
+inline double valueOf(int8_t v) { return v == kMissingBool ? kNaN : double(v); }
+
+//! pearsonPair over two columns read in place (no copies: the table may be large).
+template<typename A, typename B>
+double pearsonRaw(const A *a, const B *b, size_t rows)
+{
+    double sx = 0, sy = 0;
+    int64_t n = 0;
+    for (size_t r = 0; r < rows; ++r) {
+        const double x = valueOf(a[r]), y = valueOf(b[r]);
+        if (std::isnan(x) || std::isnan(y))
+            continue;
+        sx += x;
+        sy += y;
+        ++n;
+    }
+    if (n < 2)
+        return kNaN;
+    const double mx = sx / double(n), my = sy / double(n);
+    double sxx = 0, syy = 0, sxy = 0;
+    for (size_t r = 0; r < rows; ++r) {
+        const double x = valueOf(a[r]), y = valueOf(b[r]);
+        if (std::isnan(x) || std::isnan(y))
+            continue;
+        const double dx = x - mx, dy = y - my;
+        sxx += dx * dx;
+        syy += dy * dy;
+        sxy += dx * dy;
+    }
+    return ratio(sxy, std::sqrt(sxx * syy));
+}
+
+template<typename A>
+double pearsonWith(const A *a, const Column &y, size_t rows)
+{
+    switch (y.storage()) {
+    case Storage::Int64: return pearsonRaw(a, y.int64s().data(), rows);
+    case Storage::Float64: return pearsonRaw(a, y.doubles().data(), rows);
+    case Storage::Bool: return pearsonRaw(a, y.bools().data(), rows);
+    case Storage::String: break;
+    }
+    return kNaN;
+}
+
+double pearsonColumns(const Column &x, const Column &y)
+{
+    const size_t rows = std::min(x.size(), y.size());
+    switch (x.storage()) {
+    case Storage::Int64: return pearsonWith(x.int64s().data(), y, rows);
+    case Storage::Float64: return pearsonWith(x.doubles().data(), y, rows);
+    case Storage::Bool: return pearsonWith(x.bools().data(), y, rows);
+    case Storage::String: break;
+    }
+    return kNaN;
+}
+
+} // namespace
+
 CorrelationMatrix pearsonCorrelation(const Table &table, TaskContext *ctx)
 {
     std::vector<size_t> indices;
     CorrelationMatrix m = emptyMatrix(table, isCorrelationNumeric, &indices);
-    const std::vector<NumericColumn> cols = numericColumns(table, indices);
+    // Pairs read the columns in place, two passes each (as pandas' nancorr): no
+    // per-column copies, so memory stays at the table's size on large data.
     forEachPair(int(indices.size()), ctx, QStringLiteral("Correlating columns"), 0.0, 1.0, [&](int i, int j) {
-        setSymmetric(m, i, j, pearsonOf(cols[size_t(i)], cols[size_t(j)]));
+        setSymmetric(m, i, j, pearsonColumns(table.column(indices[size_t(i)]), table.column(indices[size_t(j)])));
     });
     if (isCanceled(ctx))
         return {};

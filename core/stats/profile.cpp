@@ -1,5 +1,9 @@
 #include "stats/profile.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace easel {
 
 namespace {
@@ -41,6 +45,12 @@ Profile profileTable(const Table &table, const ProfileOptions &options, TaskCont
         if (stats.isCanceled())
             return {};
     }
+#if defined(__GLIBC__)
+    // The per-column sort buffers were freed in the worker threads' malloc arenas,
+    // which glibc keeps; hand them back so the next phases do not stack on top
+    // (peak memory on large tables stays near the table's own size).
+    malloc_trim(0);
+#endif
     reportProgress(ctx, 0.5, QStringLiteral("Looking for repeated rows"));
     p.duplicateRows = countDuplicateRows(table);
     if (isCanceled(ctx))
@@ -53,10 +63,12 @@ Profile profileTable(const Table &table, const ProfileOptions &options, TaskCont
             return {};
     }
     if (options.correlations) {
-        Phase spearman(ctx, 0.65, 0.8);
-        p.spearman = spearmanCorrelation(table, spearman.get());
-        if (spearman.isCanceled())
-            return {};
+        if (options.spearman) {
+            Phase spearman(ctx, 0.65, 0.8);
+            p.spearman = spearmanCorrelation(table, spearman.get());
+            if (spearman.isCanceled())
+                return {};
+        }
         Phase association(ctx, 0.8, 0.85);
         p.association = categoricalAssociation(table, association.get());
         if (association.isCanceled())

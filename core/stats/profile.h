@@ -21,7 +21,8 @@ struct Profile
 struct ProfileOptions
 {
     QString target;             //!< passed to computeWarnings
-    bool correlations = true;   //!< compute the three matrices
+    bool correlations = true;   //!< compute the matrices
+    bool spearman = true;       //!< with correlations: also Spearman (sorts every numeric column)
 };
 
 //! Computes stats, warnings and correlations. Empty Profile if canceled.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <bit>
 #include <vector>
 
 namespace easel::detail {
@@ -63,12 +64,13 @@ inline void radixSortDoubles(std::vector<double> &values)
         std::sort(values.begin(), values.end());
         return;
     }
-    std::vector<uint64_t> keys(values.size());
-    for (size_t i = 0; i < values.size(); ++i)
-        keys[i] = sortKey(values[i]);
-    radixSort(keys, [](uint64_t k) { return k; });
-    for (size_t i = 0; i < values.size(); ++i)
-        values[i] = fromSortKey(keys[i]);
+    // The keys are written over the values in place (same 8 bytes), so sorting a
+    // large column needs one buffer, not two. Plain moves keep a double's bits.
+    for (double &v : values)
+        v = std::bit_cast<double>(sortKey(v));
+    radixSort(values, [](double k) { return std::bit_cast<uint64_t>(k); });
+    for (double &v : values)
+        v = fromSortKey(std::bit_cast<uint64_t>(v));
 }
 
 } // namespace easel::detail

@@ -665,6 +665,7 @@ Result<BuildResult> Runner::finish()
                                            {QStringLiteral("outputs"), m_outputs},
                                            {QStringLiteral("note"), QStringLiteral("out-of-fold predictions of the final model on rows it did not train on; truth is the class index or value")}});
     }
+    result.seconds = secondsSince(m_start);
     if (m_ctx)
         m_ctx->progress(1.0, QStringLiteral("Done"));
     return result;
@@ -742,7 +743,7 @@ Result<BuildResult> Runner::run()
 
     auto accept = [this](std::unique_ptr<Trial> trial) {
         const TrialRecord &r = trial->record;
-        m_familySeconds[r.family] = r.seconds;
+        m_familySeconds[r.family] = std::max(m_familySeconds[r.family], r.seconds);
         log(QStringLiteral("Trial %1 %2: %3 %4 in %5 s%6")
                 .arg(r.id)
                 .arg(r.family, r.status)
@@ -767,8 +768,12 @@ Result<BuildResult> Runner::run()
         if (m_trials.empty())
             return left > 0;
         auto it = m_familySeconds.find(family);
-        if (it != m_familySeconds.end())
-            return it->second <= left;
+        if (it != m_familySeconds.end()) {
+            // A forest is one round that cannot stop half-way, and its configurations
+            // differ several-fold in cost (depth, trees): leave a wide margin.
+            const double factor = family == QLatin1String("random_forest") ? 3.0 : 1.0;
+            return factor * it->second <= left;
+        }
         double slowest = 0;
         for (const auto &[f, seconds] : m_familySeconds)
             slowest = std::max(slowest, seconds);

@@ -109,7 +109,7 @@ struct ExplainOptions
     //! out-of-fold predictions. Empty: every fold model scores every row (averaged).
     std::vector<std::vector<size_t>> foldValidRows;
     size_t maxRows = 3000;           //!< permutation importance on at most this many rows (a fixed random sample)
-    size_t maxExplainRows = 500;     //!< rows for mean |contribution| and direction
+    size_t maxExplainRows = 200;     //!< rows for mean |contribution| and direction (TreeSHAP on deep forests costs ~8 ms a row)
     int repeats = 3;                 //!< shuffles per column
     uint64_t seed = 0;
 };

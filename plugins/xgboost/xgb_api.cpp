@@ -164,6 +164,39 @@ Result<PredictOutput> Booster::predict(const DMatrix &data, PredictType type, in
     return out;
 }
 
+Result<PredictOutput> Booster::predictDense(const float *values, size_t rows, size_t cols, PredictType type,
+                                            int iterationEnd) const
+{
+    // __array_interface__ of the caller's buffer (read in place, not copied).
+    const QByteArray array = QStringLiteral(
+        "{\"data\": [%1, true], \"shape\": [%2, %3], \"typestr\": \"<f4\", \"version\": 3}")
+                                 .arg(quintptr(values))
+                                 .arg(rows)
+                                 .arg(cols)
+                                 .toUtf8();
+    const QByteArray config = QStringLiteral("{\"type\": %1, \"training\": false, \"iteration_begin\": 0, "
+                                             "\"iteration_end\": %2, \"strict_shape\": false, \"missing\": NaN, "
+                                             "\"cache_id\": 0}")
+                                  .arg(int(type))
+                                  .arg(std::max(0, iterationEnd))
+                                  .toUtf8();
+    const bst_ulong *shape = nullptr;
+    bst_ulong dim = 0;
+    const float *result = nullptr;
+    const int rc = XGBoosterPredictFromDense(handle(), array.constData(), config.constData(), nullptr, &shape, &dim,
+                                             &result);
+    if (Status s = check(rc, QStringLiteral("XGBoost could not predict")); !s)
+        return s.error();
+    PredictOutput out;
+    size_t count = dim > 0 ? 1 : 0;
+    for (bst_ulong i = 0; i < dim; ++i) {
+        out.shape.push_back(shape[i]);
+        count *= size_t(shape[i]);
+    }
+    out.values.assign(result, result + count);
+    return out;
+}
+
 Result<QByteArray> Booster::save(const char *format) const
 {
     const QByteArray config = QByteArrayLiteral("{\"format\": \"") + format + QByteArrayLiteral("\"}");

@@ -79,6 +79,10 @@ public:
     Result<double> evalOneIter(int iteration, const DMatrix &data, const char *name);
     //! iterationEnd 0 = every round.
     Result<PredictOutput> predict(const DMatrix &data, PredictType type, int iterationEnd) const;
+    //! In-place prediction on a dense row-major float matrix (NaN = missing), without
+    //! building a DMatrix: much faster for scoring. Value and Margin types only.
+    Result<PredictOutput> predictDense(const float *values, size_t rows, size_t cols, PredictType type,
+                                       int iterationEnd) const;
     //! "ubj" or "json".
     Result<QByteArray> save(const char *format) const;
     Status setAttr(const char *key, const QString &value);

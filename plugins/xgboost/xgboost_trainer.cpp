@@ -303,6 +303,10 @@ Result<xgb::PredictOutput> XgboostModel::run(const FeatureMatrix &x, xgb::Predic
         return Result<xgb::PredictOutput>::failure(
             ErrorCode::InvalidArgument,
             QStringLiteral("The model expects %1 features but was given %2.").arg(m_features).arg(x.cols));
+    if (type != xgb::PredictType::Contributions && x.rows > 0) {
+        std::lock_guard lock(m_mutex);
+        return m_booster.predictDense(x.values.data(), x.rows, x.cols, type, m_bestIteration + 1);
+    }
     Result<xgb::DMatrix> data = xgb::DMatrix::dense(x.values.data(), x.rows, x.cols, m_threads);
     if (!data)
         return data.error();

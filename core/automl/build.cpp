@@ -198,11 +198,12 @@ Status Runner::prepare()
     if (m_spec.mode == BuildMode::Preview) {
         m_folds = {makeHoldout(m_rows, m_y, m_target.problem, 0.25, m_spec.seed)};
         log(QStringLiteral("Validation: 25 % of the rows held out."));
-    } else if (m_rows.size() > m_spec.holdoutAboveRows || m_spec.folds < 2) {
+    } else if (m_rows.size() > m_spec.holdoutAboveRows || m_spec.folds == 1) {
         m_folds = {makeHoldout(m_rows, m_y, m_target.problem, 0.2, m_spec.seed)};
         log(QStringLiteral("Validation: 20 % of the %1 rows held out.").arg(m_rows.size()));
     } else {
-        m_folds = makeFolds(m_rows, m_y, m_target.problem, m_spec.folds, m_spec.seed);
+        const int k = m_spec.folds >= 2 ? m_spec.folds : (m_rows.size() < 2000 ? 10 : 5);
+        m_folds = makeFolds(m_rows, m_y, m_target.problem, k, m_spec.seed);
         log(QStringLiteral("Validation: %1-fold cross-validation over %2 rows.").arg(m_folds.size()).arg(m_rows.size()));
     }
     for (const Fold &f : m_folds)

@@ -68,7 +68,7 @@ Result<BuildSpec> BuildSpec::fromJson(const QJsonObject &o)
     s.useGpu = o.value(QStringLiteral("use_gpu")).toBool();
     for (const QJsonValue &v : o.value(QStringLiteral("families")).toArray())
         s.families << v.toString();
-    s.folds = o.value(QStringLiteral("folds")).toInt(5);
+    s.folds = o.value(QStringLiteral("folds")).toInt(0);
     s.holdoutAboveRows = size_t(o.value(QStringLiteral("holdout_above_rows")).toInteger(50000));
     if (o.contains(QStringLiteral("problem_type"))) {
         ProblemType p;

@@ -1,5 +1,6 @@
 #include "build_page.h"
 
+#include "theme.h"
 #include "background_job.h"
 #include "chart_widget.h"
 #include "format.h"
@@ -27,7 +28,7 @@ namespace easel {
 namespace {
 constexpr int kPreviewDelayMs = 600;
 constexpr int kUseColumn = 0;
-const QColor kSuggestColor(0xa0, 0x5a, 0x12);
+QColor suggestColor() { return isDark() ? QColor(0xe8, 0xa8, 0x60) : QColor(0xa0, 0x5a, 0x12); }
 } // namespace
 
 BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
@@ -83,6 +84,8 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     row->setSpacing(16);
     auto *scroll = new QScrollArea(content);
     scroll->setObjectName(QStringLiteral("cardScroll"));
+    scroll->setAccessibleName(QStringLiteral("Build settings"));
+    scroll->setAccessibleDescription(QStringLiteral("The build settings; scroll for more."));
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     auto *left = new QWidget(scroll);
@@ -99,6 +102,8 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     lv->addWidget(makeCard(QStringLiteral("What do you want to predict?"), left, &body));
     auto *targetBody = static_cast<QVBoxLayout *>(body);
     m_targets = new QTreeWidget(left);
+    m_targets->setAccessibleName(QStringLiteral("What do you want to predict?"));
+    m_targets->setAccessibleDescription(QStringLiteral("The columns Easel can predict, with the kind of answer each would give."));
     m_targets->setObjectName(QStringLiteral("targetList"));
     m_targets->setHeaderLabels({QStringLiteral("Column"), QStringLiteral("Easel would predict")});
     m_targets->setRootIsDecorated(false);
@@ -125,6 +130,8 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     m_problemText->setWordWrap(true);
     m_problemText->setObjectName(QStringLiteral("problemText"));
     m_problem = new QComboBox(left);
+    m_problem->setAccessibleName(QStringLiteral("Kind of answer"));
+    m_problem->setAccessibleDescription(QStringLiteral("What kind of answer Easel predicts for the chosen column."));
     m_problem->addItem(QStringLiteral("As detected"));
     m_problem->addItem(words::problemTitle(ProblemType::Binary), int(ProblemType::Binary));
     m_problem->addItem(words::problemTitle(ProblemType::Multiclass), int(ProblemType::Multiclass));
@@ -147,6 +154,8 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     m_columnsNote->setWordWrap(true);
     columnsBody->addWidget(m_columnsNote);
     m_columns = new QTreeWidget(left);
+    m_columns->setAccessibleName(QStringLiteral("Columns to use"));
+    m_columns->setAccessibleDescription(QStringLiteral("Tick the columns Easel may learn from; the ones it suggests leaving out are unticked, with the reason beside them."));
     m_columns->setObjectName(QStringLiteral("columnsToUse"));
     m_columns->setHeaderLabels({QStringLiteral("Column"), QStringLiteral("Note")});
     m_columns->setRootIsDecorated(false);
@@ -163,6 +172,8 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     lv->addWidget(makeCard(QStringLiteral("What matters most?"), left, &body));
     auto *objectiveBody = static_cast<QVBoxLayout *>(body);
     m_objective = new QComboBox(left);
+    m_objective->setAccessibleName(QStringLiteral("Score to optimise"));
+    m_objective->setAccessibleDescription(QStringLiteral("Which score the build tries to make best."));
     m_objective->setObjectName(QStringLiteral("objectiveBox"));
     m_objective->setEnabled(false);
     m_objectiveLine = new QLabel(left);
@@ -182,12 +193,16 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     auto *form = new QFormLayout;
     form->setLabelAlignment(Qt::AlignLeft);
     m_seed = new QSpinBox(left);
+    m_seed->setAccessibleName(QStringLiteral("Seed"));
+    m_seed->setAccessibleDescription(QStringLiteral("The same data and seed give the same leaderboard."));
     m_seed->setObjectName(QStringLiteral("seedBox"));
     m_seed->setRange(0, std::numeric_limits<int>::max());
     m_seed->setValue(0);
     m_seed->setToolTip(QStringLiteral("The same data and seed give the same leaderboard; change it to see how much "
                                       "the results vary."));
     m_timeLimit = new QSpinBox(left);
+    m_timeLimit->setAccessibleName(QStringLiteral("Time limit"));
+    m_timeLimit->setAccessibleDescription(QStringLiteral("How long a build may take, in seconds; 0 is automatic."));
     m_timeLimit->setObjectName(QStringLiteral("timeLimitBox"));
     m_timeLimit->setRange(0, 24 * 3600);
     m_timeLimit->setSingleStep(30);
@@ -196,6 +211,8 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     m_timeLimit->setToolTip(QStringLiteral("How long a build may take, in seconds. When time runs out Easel keeps "
                                            "the best models found so far."));
     m_compute = new QComboBox(left);
+    m_compute->setAccessibleName(QStringLiteral("Compute"));
+    m_compute->setAccessibleDescription(QStringLiteral("Train on the CPU or, when one is available, the GPU."));
     m_compute->setObjectName(QStringLiteral("computeBox"));
     m_compute->addItem(QStringLiteral("This computer (CPU, %1 threads)").arg(QThread::idealThreadCount()));
     m_compute->addItem(QStringLiteral("This computer's GPU (checking…)"));
@@ -237,6 +254,8 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     m_previewMetric->setWordWrap(true);
     m_previewMetric->hide();
     m_impact = new ChartWidget(right);
+    m_impact->setAccessibleName(QStringLiteral("Preview column impact chart"));
+    m_impact->setAccessibleDescription(QStringLiteral("How much each column helps the quick preview model. Right-click to save it as PNG, SVG or PDF."));
     m_impact->setObjectName(QStringLiteral("previewImpact"));
     m_impact->setSuggestedName(QStringLiteral("preview column impact"));
     m_impact->showMessage(QStringLiteral("Column impact appears here."));
@@ -252,10 +271,14 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     m_quick = new QPushButton(QStringLiteral("Quick build  ·  about 2 min\nProven settings, then an ensemble."),
                               right);
     m_quick->setObjectName(QStringLiteral("quickBuild"));
+    m_quick->setAccessibleName(QStringLiteral("Quick build"));
+    m_quick->setAccessibleDescription(QStringLiteral("About 2 minutes: proven settings, then an ensemble. Ctrl+B."));
     m_quick->setToolTip(QStringLiteral("Ctrl+B"));
     m_standard = new QPushButton(QStringLiteral("Standard build  ·  about 15 min\nTunes each kind of model."),
                                  right);
     m_standard->setObjectName(QStringLiteral("standardBuild"));
+    m_standard->setAccessibleName(QStringLiteral("Standard build"));
+    m_standard->setAccessibleDescription(QStringLiteral("About 15 minutes: tunes each kind of model."));
     for (QPushButton *b : {m_quick, m_standard}) {
         b->setCursor(Qt::PointingHandCursor);
         b->setMinimumHeight(64);
@@ -369,7 +392,7 @@ void BuildPage::onTargetsDetected(const std::vector<TargetChoice> &choices)
                 if (c.problem == ProblemType::Multiclass && c.classes > 0)
                     kind += QStringLiteral(" (%1)").arg(c.classes);
                 item->setText(1, kind);
-                item->setForeground(1, QColor(0x1f, 0x24, 0x30));
+                item->setForeground(1, QColor(themed(QStringLiteral("#1f2430"))));
             } else {
                 item->setText(1, QStringLiteral("can't be predicted"));
                 item->setFlags(item->flags() & ~(Qt::ItemIsEnabled | Qt::ItemIsSelectable));
@@ -428,9 +451,9 @@ void BuildPage::analyseTarget()
 void BuildPage::onAnalysed(const TargetAnalysis &analysis)
 {
     if (!analysis.ok()) {
-        m_problemText->setText(QStringLiteral("<span style=\"color:#7a1f1f\">%1</span> Choose another column, or "
+        m_problemText->setText(themedHtml(QStringLiteral("<span style=\"color:#7a1f1f\">%1</span> Choose another column, or "
                                               "another kind of answer on the right.")
-                                   .arg(analysis.error.message.toHtmlEscaped()));
+                                   .arg(analysis.error.message.toHtmlEscaped())));
         m_previewStatus->setText(QStringLiteral("No preview: %1 can't be predicted this way.").arg(m_target));
         m_impact->showMessage(QStringLiteral("Column impact appears here."));
         updateButtons();
@@ -458,7 +481,7 @@ void BuildPage::onAnalysed(const TargetAnalysis &analysis)
         if (suggestion) {
             ++leftOut;
             item->setText(1, QStringLiteral("Left out: ") + suggestion->reason);
-            item->setForeground(1, kSuggestColor);
+            item->setForeground(1, suggestColor());
             item->setToolTip(0, suggestion->message);
             item->setToolTip(1, suggestion->message);
         } else {
@@ -575,7 +598,7 @@ void BuildPage::showPreview(const PreviewJobResult &result)
     if (!result.ok()) {
         if (result.error.code == ErrorCode::Canceled)
             return;
-        m_previewStatus->setText(QStringLiteral("<span style=\"color:#7a1f1f\">The preview didn't work: %1</span>")
+        m_previewStatus->setText(themedHtml(QStringLiteral("<span style=\"color:#7a1f1f\">The preview didn't work: %1</span>"))
                                      .arg(result.error.message.toHtmlEscaped()));
         m_impact->showMessage(QStringLiteral("No column impact without a preview."));
         emit previewFinished(false);

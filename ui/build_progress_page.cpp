@@ -1,5 +1,6 @@
 #include "build_progress_page.h"
 
+#include "theme.h"
 #include "background_job.h"
 #include "chart_widget.h"
 #include "format.h"
@@ -90,6 +91,8 @@ BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
     statusRow->addLayout(texts, 1);
     m_stop = new QPushButton(QStringLiteral("Stop and keep the best so far"), statusCard);
     m_stop->setObjectName(QStringLiteral("stopButton"));
+    m_stop->setAccessibleName(QStringLiteral("Stop and keep the best so far"));
+    m_stop->setAccessibleDescription(QStringLiteral("Ends the build now and keeps the best model found so far."));
     m_stop->setCursor(Qt::PointingHandCursor);
     m_stop->setToolTip(QStringLiteral("Ends the build now. Easel keeps the best model found so far, so nothing "
                                       "finished is lost."));
@@ -104,6 +107,8 @@ BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
     statusRow->addWidget(m_stop, 0, Qt::AlignVCenter);
     sv->addLayout(statusRow);
     m_bar = new QProgressBar(statusCard);
+    m_bar->setAccessibleName(QStringLiteral("Build progress"));
+    m_bar->setAccessibleDescription(QStringLiteral("How much of the build's time or candidates is used up."));
     m_bar->setRange(0, 1000);
     m_bar->setTextVisible(false);
     m_bar->setMaximumHeight(8);
@@ -125,6 +130,8 @@ BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
     boardTitle->setObjectName(QStringLiteral("sectionTitle"));
     bv->addWidget(boardTitle);
     m_board = new QTableWidget(0, ColCount, boardPane);
+    m_board->setAccessibleName(QStringLiteral("Candidates tried"));
+    m_board->setAccessibleDescription(QStringLiteral("Every candidate model tried so far, best first, with its score and time."));
     m_board->setObjectName(QStringLiteral("leaderboard"));
     m_board->setHorizontalHeaderLabels({QStringLiteral("#"), QStringLiteral("Kind of model"), QStringLiteral("Score"),
                                         QStringLiteral("Seconds"), QStringLiteral("Status")});
@@ -148,10 +155,14 @@ BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
     chartTitle->setObjectName(QStringLiteral("sectionTitle"));
     cv->addWidget(chartTitle);
     m_chart = new ChartWidget(chartPane);
+    m_chart->setAccessibleName(QStringLiteral("Best score so far chart"));
+    m_chart->setAccessibleDescription(QStringLiteral("Each finished candidate's score as a dot and the best so far as a line. Right-click to save it as PNG, SVG or PDF."));
     m_chart->setObjectName(QStringLiteral("scoreTimeline"));
     m_chart->setSuggestedName(QStringLiteral("build score over time"));
     cv->addWidget(m_chart, 1);
     m_log = new QPlainTextEdit(chartPane);
+    m_log->setAccessibleName(QStringLiteral("Build log"));
+    m_log->setAccessibleDescription(QStringLiteral("What Easel is doing, newest last."));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(500);
     m_log->setMaximumHeight(110);
@@ -300,7 +311,7 @@ void BuildProgressPage::onTrialFinished(const TrialRecord &trial)
     if (!trial.message.isEmpty())
         status->setToolTip(trial.message);
     m_board->setItem(row, ColStatus, status);
-    const QColor color = trial.status == QLatin1String("failed") ? QColor(0x9b, 0x2c, 0x2c) : QColor(0x1f, 0x24, 0x30);
+    const QColor color = trial.status == QLatin1String("failed") ? QColor(themed(QStringLiteral("#9b2c2c"))) : QColor(themed(QStringLiteral("#1f2430")));
     for (int c = 0; c < ColCount; ++c)
         m_board->item(row, c)->setForeground(color);
     ++m_finishedTrials;

@@ -1,6 +1,7 @@
 #include "chart_widget.h"
 
 #include "format.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QContextMenuEvent>
@@ -8,6 +9,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QStandardPaths>
+#include <QSvgGenerator>
 
 #include <algorithm>
 #include <cmath>
@@ -15,9 +17,12 @@
 namespace easel {
 
 namespace {
-const QColor kText(0x33, 0x37, 0x3d);
-const QColor kMuted(0x8a, 0x90, 0x99);
-const QColor kGrid(0xe6, 0xe8, 0xeb);
+// The theme's chart colours, read at draw time so light and dark both work.
+QColor kText() { return chartColors().text; }
+QColor kMuted() { return chartColors().muted; }
+QColor kGrid() { return chartColors().grid; }
+// Text on heat-map cells sits on the gradient's light middle in both appearances.
+const QColor kCellText(0x33, 0x37, 0x3d);
 
 QString elided(const QString &s, int max)
 {
@@ -28,10 +33,12 @@ QString elided(const QString &s, int max)
 ChartWidget::ChartWidget(QWidget *parent) : QCustomPlot(parent)
 {
     setMinimumHeight(220);
-    setBackground(Qt::white);
+    setBackground(chartColors().background);
     setAntialiasedElements(QCP::aeAll);
     setNoAntialiasingOnDrag(true);
-    setToolTip(QStringLiteral("Right-click to save this chart as PNG or PDF."));
+    setToolTip(QStringLiteral("Right-click to save this chart as PNG, SVG or PDF."));
+    setAccessibleName(QStringLiteral("Chart"));
+    setAccessibleDescription(QStringLiteral("A chart. Right-click to save it as PNG, SVG or PDF."));
 }
 
 QFont ChartWidget::baseFont(double scale) const
@@ -45,15 +52,33 @@ QFont ChartWidget::baseFont(double scale) const
 void ChartWidget::changeEvent(QEvent *event)
 {
     QCustomPlot::changeEvent(event);
+    const bool themeChange = event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange;
+    if (themeChange && backgroundColour() != chartColors().background) {
+        // Light ↔ dark: new background, then the axes and texts in the new colours.
+        setBackground(chartColors().background);
+        if (m_redraw) {
+            const auto redraw = m_redraw;
+            redraw();
+        } else {
+            replot();
+        }
+        return;
+    }
     if (event->type() == QEvent::FontChange && m_redraw) {
         const auto redraw = m_redraw;  // show…() replaces m_redraw while it runs
         redraw();
     }
 }
 
+QColor ChartWidget::backgroundColour() const
+{
+    return mBackgroundBrush.color();
+}
+
 void ChartWidget::reset(const QString &kind)
 {
     m_kind = kind;
+    setBackground(chartColors().background);
     legend->setVisible(false);
     clearPlottables();
     clearItems();
@@ -83,13 +108,13 @@ void ChartWidget::styleAxis(QCPAxis *axis, const QString &label)
     axis->setVisible(true);
     axis->setLabel(label);
     axis->setLabelFont(baseFont(1.0));
-    axis->setLabelColor(kText);
+    axis->setLabelColor(kText());
     axis->setTickLabelFont(baseFont(0.9));
-    axis->setTickLabelColor(kText);
-    axis->setBasePen(QPen(kMuted));
-    axis->setTickPen(QPen(kMuted));
+    axis->setTickLabelColor(kText());
+    axis->setBasePen(QPen(kMuted()));
+    axis->setTickPen(QPen(kMuted()));
     axis->setSubTickPen(Qt::NoPen);
-    axis->grid()->setPen(QPen(kGrid, 1));
+    axis->grid()->setPen(QPen(kGrid(), 1));
     axis->grid()->setZeroLinePen(Qt::NoPen);
 }
 
@@ -104,7 +129,7 @@ void ChartWidget::showMessage(const QString &message)
     text->position->setCoords(0.5, 0.5);
     text->setText(message);
     text->setFont(baseFont(1.0));
-    text->setColor(kMuted);
+    text->setColor(kMuted());
     replot();
 }
 
@@ -176,7 +201,7 @@ void ChartWidget::showHistogram(const ColumnStats &stats)
         auto *line = new QCPItemStraightLine(this);
         line->point1->setCoords(median, 0);
         line->point2->setCoords(median, 1);
-        line->setPen(QPen(kText, 1.2, Qt::DashLine));
+        line->setPen(QPen(kText(), 1.2, Qt::DashLine));
         auto *label = new QCPItemText(this);
         label->position->setType(QCPItemPosition::ptPlotCoords);
         label->position->setCoords(median, top * 1.12 + 0.8);
@@ -184,7 +209,7 @@ void ChartWidget::showHistogram(const ColumnStats &stats)
         label->setPadding(QMargins(4, 0, 0, 0));
         label->setText(QStringLiteral("median %1").arg(fmt::number(stats.quantiles[3])));
         label->setFont(baseFont(0.9));
-        label->setColor(kText);
+        label->setColor(kText());
     }
     replot();
 }
@@ -243,7 +268,7 @@ void ChartWidget::showTopValues(const ColumnStats &stats, int maxBars)
             text += QStringLiteral("  (%1)").arg(fmt::percent(list[size_t(i)].count / total));
         label->setText(text);
         label->setFont(baseFont(0.85));
-        label->setColor(kText);
+        label->setColor(kText());
         label->setClipToAxisRect(false);
     }
     styleAxis(yAxis, QString());
@@ -292,6 +317,11 @@ void ChartWidget::showCorrelation(const CorrelationMatrix &matrix, const QString
     scale->axis()->setLabel(legend);
     scale->axis()->setLabelFont(baseFont(1.0));
     scale->axis()->setTickLabelFont(baseFont(0.9));
+    scale->axis()->setLabelColor(kText());
+    scale->axis()->setTickLabelColor(kText());
+    scale->axis()->setBasePen(QPen(kMuted()));
+    scale->axis()->setTickPen(QPen(kMuted()));
+    scale->axis()->setSubTickPen(QPen(kMuted()));
     map->setColorScale(scale);
     auto *group = new QCPMarginGroup(this);
     axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
@@ -326,7 +356,7 @@ void ChartWidget::showCorrelation(const CorrelationMatrix &matrix, const QString
                 text->position->setCoords(i, j);
                 text->setText(std::isnan(r) ? QStringLiteral("—") : QLocale::system().toString(r, 'f', 2));
                 text->setFont(baseFont(n > 9 ? 0.75 : 0.9));
-                text->setColor(std::fabs(r) > 0.6 ? Qt::white : kText);
+                text->setColor(std::fabs(r) > 0.6 ? Qt::white : kCellText);
             }
         }
     }
@@ -339,6 +369,7 @@ void ChartWidget::contextMenuEvent(QContextMenuEvent *event)
         return;
     QMenu menu(this);
     menu.addAction(QStringLiteral("Save as PNG…"), this, [this] { saveAs(QStringLiteral("png")); });
+    menu.addAction(QStringLiteral("Save as SVG…"), this, [this] { saveAs(QStringLiteral("svg")); });
     menu.addAction(QStringLiteral("Save as PDF…"), this, [this] { saveAs(QStringLiteral("pdf")); });
     menu.exec(event->globalPos());
 }
@@ -347,7 +378,26 @@ bool ChartWidget::saveTo(const QString &path)
 {
     if (path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive))
         return savePdf(path);
+    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive))
+        return saveSvg(path);
     return savePng(path, 0, 0, 2.0);
+}
+
+bool ChartWidget::saveSvg(const QString &path)
+{
+    const int w = std::max(1, width()), h = std::max(1, height());
+    QSvgGenerator generator;
+    generator.setFileName(path);
+    generator.setSize(QSize(w, h));
+    generator.setViewBox(QRect(0, 0, w, h));
+    generator.setTitle(m_suggestedName.isEmpty() ? QStringLiteral("Easel chart") : m_suggestedName);
+    generator.setDescription(QStringLiteral("A chart saved from Easel"));
+    QCPPainter painter;
+    if (!painter.begin(&generator))
+        return false;
+    toPainter(&painter, w, h);
+    painter.end();
+    return QFileInfo(path).size() > 0;
 }
 
 void ChartWidget::saveAs(const QString &format)
@@ -355,8 +405,9 @@ void ChartWidget::saveAs(const QString &format)
     QString name = m_suggestedName.isEmpty() ? QStringLiteral("chart") : m_suggestedName;
     name.replace(QRegularExpression(QStringLiteral("[^\\w\\- ]")), QStringLiteral("_"));
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
-    const QString filter = format == QLatin1String("pdf") ? QStringLiteral("PDF document (*.pdf)")
-                                                          : QStringLiteral("PNG image (*.png)");
+    const QString filter = format == QLatin1String("pdf")   ? QStringLiteral("PDF document (*.pdf)")
+                           : format == QLatin1String("svg") ? QStringLiteral("SVG drawing (*.svg)")
+                                                            : QStringLiteral("PNG image (*.png)");
     QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save chart"),
                                                 dir + QLatin1Char('/') + name + QLatin1Char('.') + format, filter);
     if (path.isEmpty())

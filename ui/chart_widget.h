@@ -9,7 +9,7 @@ namespace easel {
 
 //! A QCustomPlot that draws one of the data page's charts, with labelled axes,
 //! fonts that follow the application font (presentation mode makes them
-//! bigger), and a right-click menu to save it as PNG or PDF.
+//! bigger), and a right-click menu to save it as PNG, SVG or PDF.
 class ChartWidget : public QCustomPlot
 {
     Q_OBJECT
@@ -60,7 +60,8 @@ public:
     //! A file name suggestion for saving ("body_mass_g histogram").
     void setSuggestedName(const QString &name) { m_suggestedName = name; }
 
-    //! Saves through QCustomPlot (PNG at twice the screen resolution, or PDF); false on failure.
+    //! Saves by the file's extension: PNG at twice the screen resolution, SVG
+    //! (through QSvgGenerator) or PDF; false on failure.
     bool saveTo(const QString &path);
 
 protected:
@@ -72,6 +73,8 @@ private:
     void styleAxis(QCPAxis *axis, const QString &label);
     QFont baseFont(double scale = 1.0) const;
     void saveAs(const QString &format);
+    bool saveSvg(const QString &path);
+    QColor backgroundColour() const;
 
     QString m_kind;
     QString m_suggestedName;

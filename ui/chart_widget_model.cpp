@@ -2,6 +2,7 @@
 // confusion matrix, ROC / precision–recall curves, predicted vs actual,
 // residuals and the build's score timeline.
 #include "chart_widget.h"
+#include "theme.h"
 
 #include "format.h"
 
@@ -13,8 +14,10 @@
 namespace easel {
 
 namespace {
-const QColor kText(0x33, 0x37, 0x3d);
-const QColor kMuted(0x8a, 0x90, 0x99);
+QColor kText() { return chartColors().text; }
+QColor kMuted() { return chartColors().muted; }
+QColor kPlate() { QColor c = chartColors().background; c.setAlpha(220); return c; }
+const QColor kCellText(0x33, 0x37, 0x3d);  // on the heat map's light cells, in both appearances
 const QColor kBlue(0x2f, 0x6f, 0xde);
 const QColor kOrange(0xe0, 0x7b, 0x22);
 
@@ -62,7 +65,7 @@ void ChartWidget::showBars(const std::vector<Bar> &list, const QString &axisLabe
         label->setPadding(QMargins(6, 0, 0, 0));
         label->setText(b.text);
         label->setFont(baseFont(0.85));
-        label->setColor(kText);
+        label->setColor(kText());
         label->setClipToAxisRect(false);
     }
     styleAxis(yAxis, QString());
@@ -117,13 +120,13 @@ void ChartWidget::showContributions(const QStringList &labels, const std::vector
         label->setPadding(v >= 0 ? QMargins(5, 0, 0, 0) : QMargins(0, 0, 5, 0));
         label->setText(texts.value(i));
         label->setFont(baseFont(0.82));
-        label->setColor(kText);
+        label->setColor(kText());
         label->setClipToAxisRect(false);
     }
     auto *zero = new QCPItemStraightLine(this);
     zero->point1->setCoords(0, 0);
     zero->point2->setCoords(0, 1);
-    zero->setPen(QPen(kMuted, 1));
+    zero->setPen(QPen(kMuted(), 1));
     styleAxis(yAxis, QString());
     styleAxis(xAxis, axisLabel);
     yAxis->setTicker(ticker);
@@ -192,7 +195,7 @@ void ChartWidget::showConfusion(const QStringList &labels, const std::vector<std
                 text->position->setCoords(p, a);
                 text->setText(fmt::count(count));
                 text->setFont(baseFont(k > 8 ? 0.75 : 1.0));
-                text->setColor(share > 0.55 ? Qt::white : kText);
+                text->setColor(share > 0.55 ? Qt::white : kCellText);
             }
         }
     }
@@ -226,7 +229,7 @@ void ChartWidget::showCurve(const std::vector<double> &x, const std::vector<doub
         ref->start->setCoords(0, reference);
         ref->end->setCoords(1, reference);
     }
-    ref->setPen(QPen(kMuted, 1.2, Qt::DashLine));
+    ref->setPen(QPen(kMuted(), 1.2, Qt::DashLine));
     styleAxis(xAxis, xLabel);
     styleAxis(yAxis, yLabel);
     xAxis->setRange(-0.01, 1.01);
@@ -238,8 +241,8 @@ void ChartWidget::showCurve(const std::vector<double> &x, const std::vector<doub
         text->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
         text->setText(note);
         text->setFont(baseFont(0.9));
-        text->setColor(kText);
-        text->setBrush(QColor(255, 255, 255, 220));
+        text->setColor(kText());
+        text->setBrush(kPlate());
         text->setPadding(QMargins(6, 3, 6, 3));
     }
     replot();
@@ -282,7 +285,7 @@ void ChartWidget::showPredictedVsActual(const std::vector<float> &actual, const 
     note->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
     note->setText(QStringLiteral("dashed line: a perfect prediction"));
     note->setFont(baseFont(0.85));
-    note->setColor(kMuted);
+    note->setColor(kMuted());
     styleAxis(xAxis, QStringLiteral("Actual %1").arg(target));
     styleAxis(yAxis, QStringLiteral("Predicted %1").arg(target));
     const QCPRange range = paddedRange(lo, hi);
@@ -390,7 +393,8 @@ void ChartWidget::showScoreTimeline(const std::vector<QPointF> &trials, const st
     legend->setVisible(true);
     legend->setFont(baseFont(0.85));
     legend->setBorderPen(Qt::NoPen);
-    legend->setBrush(QColor(255, 255, 255, 220));
+    legend->setBrush(kPlate());
+    legend->setTextColor(kText());
     // The legend goes where the best-so-far line isn't.
     const bool lineHigh = !by.isEmpty() && by.back() > (yAxis->range().lower + yAxis->range().upper) / 2;
     axisRect()->insetLayout()->setInsetAlignment(0, (lineHigh ? Qt::AlignBottom : Qt::AlignTop) | Qt::AlignRight);

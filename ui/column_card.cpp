@@ -100,8 +100,12 @@ ColumnCard::ColumnCard(QWidget *parent) : QFrame(parent)
     layout->addLayout(head);
 
     m_typeWords = makeLabel(QStringLiteral("muted"), this);
+    m_typeWords->setAccessibleName(QStringLiteral("Column type"));
+    m_typeWords->setAccessibleDescription(QStringLiteral("The kind of values Easel found in the selected column."));
     layout->addWidget(m_typeWords);
     m_summary = makeLabel(QStringLiteral("cardSummary"), this);
+    m_summary->setAccessibleName(QStringLiteral("Column summary"));
+    m_summary->setAccessibleDescription(QStringLiteral("What the selected column holds, in a sentence."));
     layout->addWidget(m_summary);
 
     m_facts = new QWidget(this);
@@ -112,12 +116,18 @@ ColumnCard::ColumnCard(QWidget *parent) : QFrame(parent)
     layout->addWidget(m_facts);
 
     m_chart = new ChartWidget(this);
+    m_chart->setAccessibleName(QStringLiteral("Column chart"));
+    m_chart->setAccessibleDescription(QStringLiteral("How the selected column's values are spread. Right-click to save it as PNG, SVG or PDF."));
     m_chart->setMinimumHeight(260);
     layout->addWidget(m_chart, 1);
     m_chartCaption = makeLabel(QStringLiteral("muted"), this);
+    m_chartCaption->setAccessibleName(QStringLiteral("Chart caption"));
+    m_chartCaption->setAccessibleDescription(QStringLiteral("What the column chart shows."));
     layout->addWidget(m_chartCaption);
 
     m_warnings = makeLabel(QStringLiteral("cardWarnings"), this);
+    m_warnings->setAccessibleName(QStringLiteral("Column warnings"));
+    m_warnings->setAccessibleDescription(QStringLiteral("Problems Easel noticed in the selected column."));
     m_warnings->setTextFormat(Qt::RichText);
     layout->addWidget(m_warnings);
     clear();

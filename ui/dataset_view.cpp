@@ -1,5 +1,6 @@
 #include "dataset_view.h"
 
+#include "theme.h"
 #include "background_job.h"
 #include "chart_widget.h"
 #include "column_card.h"
@@ -45,7 +46,7 @@ std::vector<QualityNote> notesFor(const DatasetContent &c)
     std::stable_sort(gaps.begin(), gaps.end(),
                      [](const ColumnStats *a, const ColumnStats *b) { return a->missing > b->missing; });
     const auto link = [](const QString &name) {
-        return QStringLiteral("<a href=\"col:%1\" style=\"color:#2f6fde; text-decoration:none\"><b>%2</b></a>")
+        return themedHtml(QStringLiteral("<a href=\"col:%1\" style=\"color:#2f6fde; text-decoration:none\"><b>%2</b></a>"))
             .arg(name.toHtmlEscaped(), name.toHtmlEscaped());
     };
     const auto share = [](const ColumnStats *s) {
@@ -209,9 +210,13 @@ DatasetView::DatasetView(QWidget *parent) : QWidget(parent)
     auto *columnsTitle = new QLabel(QStringLiteral("Columns"), left);
     columnsTitle->setObjectName(QStringLiteral("sectionTitle"));
     m_filter = new QLineEdit(left);
+    m_filter->setAccessibleName(QStringLiteral("Filter columns"));
+    m_filter->setAccessibleDescription(QStringLiteral("Type part of a column name to show only the matching columns."));
     m_filter->setPlaceholderText(QStringLiteral("Filter columns"));
     m_filter->setClearButtonEnabled(true);
     m_columns = new ColumnList(left);
+    m_columns->setAccessibleName(QStringLiteral("Columns"));
+    m_columns->setAccessibleDescription(QStringLiteral("The data set's columns with their types; choose one to see its card."));
     connect(m_filter, &QLineEdit::textChanged, m_columns, &ColumnList::setFilter);
     connect(m_columns, &ColumnList::columnSelected, this, &DatasetView::selectColumn);
     leftLayout->addWidget(columnsTitle);
@@ -221,9 +226,13 @@ DatasetView::DatasetView(QWidget *parent) : QWidget(parent)
     m_columnPane = left;
 
     m_tabs = new QTabWidget(m_splitter);
+    m_tabs->setAccessibleName(QStringLiteral("Rows and correlations"));
+    m_tabs->setAccessibleDescription(QStringLiteral("The data set's rows, or how its number columns move together."));
     m_tabs->setDocumentMode(true);
     m_model = new TableModel(this);
     m_table = new QTableView(m_tabs);
+    m_table->setAccessibleName(QStringLiteral("Rows"));
+    m_table->setAccessibleDescription(QStringLiteral("Every row of the data set; missing values show as a dash. Click a header to sort."));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectItems);
     m_table->setAlternatingRowColors(true);
@@ -252,13 +261,18 @@ DatasetView::DatasetView(QWidget *parent) : QWidget(parent)
     m_correlationText->setWordWrap(true);
     m_correlationText->setTextFormat(Qt::RichText);
     m_correlation = new ChartWidget(corr);
+    m_correlation->setAccessibleName(QStringLiteral("Correlation heat map"));
+    m_correlation->setAccessibleDescription(QStringLiteral("How strongly each pair of number columns moves together, from -1 (blue) to +1 (red). Right-click to save it as PNG, SVG or PDF."));
     m_correlation->setSuggestedName(QStringLiteral("correlations"));
     corrLayout->addWidget(m_correlationText);
     corrLayout->addWidget(m_correlation, 1);
     m_tabs->addTab(corr, QStringLiteral("Correlations"));
+    m_tabs->tabBar()->setAccessibleName(QStringLiteral("Rows or correlations"));
 
     auto *scroll = new QScrollArea(m_splitter);
     scroll->setObjectName(QStringLiteral("cardScroll"));
+    scroll->setAccessibleName(QStringLiteral("Column card"));
+    scroll->setAccessibleDescription(QStringLiteral("The selected column's card; scroll for more."));
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);

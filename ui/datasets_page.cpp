@@ -92,6 +92,8 @@ DatasetsPage::DatasetsPage(QWidget *parent) : QWidget(parent)
     // The drop zone: teaches what to do first.
     m_dropZone = new QFrame(this);
     m_dropZone->setObjectName(QStringLiteral("dropZone"));
+    m_dropZone->setAccessibleName(QStringLiteral("Drop zone"));
+    m_dropZone->setAccessibleDescription(QStringLiteral("Drop a CSV file here to import it, or open one of the samples below."));
     auto *dz = new QVBoxLayout(m_dropZone);
     dz->setContentsMargins(28, 22, 28, 22);
     dz->setSpacing(10);
@@ -111,7 +113,9 @@ DatasetsPage::DatasetsPage(QWidget *parent) : QWidget(parent)
     for (const Sample &sample : samples) {
         auto *button = new QPushButton(m_dropZone);
         button->setObjectName(QStringLiteral("sampleButton"));
-        button->setAccessibleName(sample.title);
+        button->setAccessibleName(QStringLiteral("Open the %1 sample").arg(sample.title));
+        button->setAccessibleDescription(QStringLiteral("Imports the bundled %1 sample; the suggested column to predict is %2.")
+                                             .arg(sample.title, sample.target));
         auto *bl = new QVBoxLayout(button);
         bl->setContentsMargins(14, 10, 14, 10);
         bl->setSpacing(2);
@@ -168,6 +172,8 @@ DatasetsPage::DatasetsPage(QWidget *parent) : QWidget(parent)
     m_proxy->setSortRole(Qt::UserRole);
     m_view = new QTableView(this);
     m_view->setObjectName(QStringLiteral("datasetTable"));
+    m_view->setAccessibleName(QStringLiteral("Your data sets"));
+    m_view->setAccessibleDescription(QStringLiteral("The data sets in your library; double-click one to open it."));
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(DatasetListModel::Imported, Qt::DescendingOrder);

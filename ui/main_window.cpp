@@ -17,6 +17,7 @@
 #include <easel/version.h>
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -184,6 +185,8 @@ void MainWindow::buildRail()
         auto *b = new QToolButton(rail);
         b->setText(text);
         b->setToolTip(tip);
+        b->setAccessibleName(text);
+        b->setAccessibleDescription(tip);
         b->setCheckable(enabled);
         b->setEnabled(enabled);
         b->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -259,6 +262,26 @@ void MainWindow::buildMenus()
     m_presentationAction->setShortcut(Qt::Key_F11);
     m_presentationAction->setStatusTip(QStringLiteral("Bigger fonts and charts, with each step explained on screen"));
     connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    QMenu *appearanceMenu = view->addMenu(QStringLiteral("Dark &appearance"));
+    appearanceMenu->setObjectName(QStringLiteral("appearanceMenu"));
+    auto *appearanceGroup = new QActionGroup(appearanceMenu);
+    const auto addAppearance = [&](const QString &text, Appearance a, const QString &tip) {
+        QAction *action = appearanceMenu->addAction(text);
+        action->setCheckable(true);
+        action->setChecked(easel::appearance() == a);
+        action->setStatusTip(tip);
+        action->setData(int(a));
+        appearanceGroup->addAction(action);
+        connect(action, &QAction::triggered, this, [a] { easel::setAppearance(a); });
+    };
+    addAppearance(QStringLiteral("&Automatic"), Appearance::Automatic,
+                  QStringLiteral("Light or dark, following the system"));
+    addAppearance(QStringLiteral("&Light"), Appearance::Light, QStringLiteral("Always light"));
+    addAppearance(QStringLiteral("&Dark"), Appearance::Dark, QStringLiteral("Always dark"));
+    connect(appearanceMenu, &QMenu::aboutToShow, appearanceMenu, [appearanceMenu] {
+        for (QAction *action : appearanceMenu->actions())
+            action->setChecked(action->data().toInt() == int(easel::appearance()));
+    });
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About Easel"), this, [this] {

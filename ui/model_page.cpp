@@ -1,5 +1,6 @@
 #include "model_page.h"
 
+#include "theme.h"
 #include "background_job.h"
 #include "chart_widget.h"
 #include "format.h"
@@ -97,6 +98,8 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     row->setSpacing(14);
     m_list = new QListWidget(content);
     m_list->setObjectName(QStringLiteral("modelList"));
+    m_list->setAccessibleName(QStringLiteral("Models"));
+    m_list->setAccessibleDescription(QStringLiteral("The models in your library, newest first; choose one to see its evidence."));
     m_list->setFixedWidth(250);
     m_list->setSpacing(2);
     m_list->setWordWrap(true);
@@ -115,6 +118,8 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
 
     auto *scroll = new QScrollArea(m_detailStack);
     scroll->setObjectName(QStringLiteral("cardScroll"));
+    scroll->setAccessibleName(QStringLiteral("Model details"));
+    scroll->setAccessibleDescription(QStringLiteral("The chosen model's answer and evidence; scroll for more."));
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     auto *detail = new QWidget(scroll);
@@ -232,6 +237,8 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
                              boardCard));
     m_board = new QTableWidget(0, 5, boardCard);
     m_board->setObjectName(QStringLiteral("modelLeaderboard"));
+    m_board->setAccessibleName(QStringLiteral("Leaderboard"));
+    m_board->setAccessibleDescription(QStringLiteral("The candidates the build tried, best first."));
     m_board->setHorizontalHeaderLabels({QStringLiteral("#"), QStringLiteral("Kind of model"), QStringLiteral("Score"),
                                         QStringLiteral("Seconds"), QStringLiteral("Status")});
     m_board->verticalHeader()->hide();
@@ -257,6 +264,8 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     sv->addWidget(settingsTitle);
     m_settings = new QLabel(settingsCard);
     m_settings->setWordWrap(true);
+    m_settings->setAccessibleName(QStringLiteral("Build settings"));
+    m_settings->setAccessibleDescription(QStringLiteral("The settings the model was built with."));
     m_settings->setTextFormat(Qt::RichText);
     m_settings->setTextInteractionFlags(Qt::TextSelectableByMouse);
     sv->addWidget(m_settings);
@@ -337,10 +346,10 @@ void ModelsPage::showModel(qint64 modelId)
             if (generation != m_generation)
                 return;
             if (!result.ok()) {
-                m_loading->setText(QStringLiteral("<span style=\"color:#7a1f1f\">Easel couldn't open this model: "
+                m_loading->setText(themedHtml(QStringLiteral("<span style=\"color:#7a1f1f\">Easel couldn't open this model: "
                                                   "%1</span><br>If the file was moved or deleted, build the model "
                                                   "again from its data set.")
-                                       .arg(result.error.toString().toHtmlEscaped()));
+                                       .arg(result.error.toString().toHtmlEscaped())));
                 return;
             }
             present(result.model);
@@ -494,7 +503,7 @@ void ModelsPage::fillMetrics(const LoadedModel &m)
             continue;
         auto *chip = new QLabel(m_metricBox);
         chip->setObjectName(QStringLiteral("metricChip"));
-        chip->setText(QStringLiteral("<span style=\"color:#6b7280\">%1</span><br><b>%2</b>")
+        chip->setText(themedHtml(QStringLiteral("<span style=\"color:#6b7280\">%1</span><br><b>%2</b>"))
                           .arg(metricLabel(metric).toHtmlEscaped(), words::metricValue(metric, value).toHtmlEscaped()));
         chip->setProperty("plain", QStringLiteral("%1 %2").arg(metricLabel(metric), words::metricValue(metric, value)));
         chip->setToolTip(words::metricTip(metric) + QStringLiteral(" ") +
@@ -546,7 +555,7 @@ void ModelsPage::fillSettings(const LoadedModel &m)
 {
     const QJsonObject build = m.manifest.value(QStringLiteral("build")).toObject();
     const auto row = [](const QString &name, const QString &value) {
-        return QStringLiteral("<tr><td style=\"color:#6b7280; padding:2px 18px 2px 0\">%1</td><td>%2</td></tr>")
+        return themedHtml(QStringLiteral("<tr><td style=\"color:#6b7280; padding:2px 18px 2px 0\">%1</td><td>%2</td></tr>"))
             .arg(name.toHtmlEscaped(), value);
     };
     QString html = QStringLiteral("<table>");
@@ -558,7 +567,7 @@ void ModelsPage::fillSettings(const LoadedModel &m)
                                                                              words::metricTip(m.metric).toHtmlEscaped()));
     html += row(QStringLiteral("Build"), words::modeTitle(build.value(QStringLiteral("mode")).toString()).toHtmlEscaped());
     html += row(QStringLiteral("Seed"), m.manifest.value(QStringLiteral("seed")).toString(build.value(QStringLiteral("seed")).toString()).toHtmlEscaped() +
-                                            QStringLiteral(" <span style=\"color:#6b7280\">(the same data and seed give the same leaderboard)</span>"));
+                                            themedHtml(QStringLiteral(" <span style=\"color:#6b7280\">(the same data and seed give the same leaderboard)</span>")));
     html += row(QStringLiteral("Time limit"), words::duration(build.value(QStringLiteral("time_limit")).toDouble()));
     html += row(QStringLiteral("Took"), words::duration(build.value(QStringLiteral("seconds")).toDouble()));
     html += row(QStringLiteral("Checked by"), build.value(QStringLiteral("validation")).toString().toHtmlEscaped());

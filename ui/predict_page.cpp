@@ -1,5 +1,6 @@
 #include "predict_page.h"
 
+#include "theme.h"
 #include "background_job.h"
 #include "chart_widget.h"
 #include "format.h"
@@ -93,6 +94,8 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     head->addWidget(new QLabel(QStringLiteral("Model:"), this));
     m_modelBox = new QComboBox(this);
     m_modelBox->setObjectName(QStringLiteral("predictModelBox"));
+    m_modelBox->setAccessibleName(QStringLiteral("Model"));
+    m_modelBox->setAccessibleDescription(QStringLiteral("The model that makes the predictions."));
     m_modelBox->setMinimumWidth(360);
     connect(m_modelBox, &QComboBox::activated, this, [this](int index) {
         selectModel(m_modelBox->itemData(index).toLongLong());
@@ -121,6 +124,8 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
 
     m_tabs = new QTabWidget(m_stack);
     m_tabs->setObjectName(QStringLiteral("predictTabs"));
+    m_tabs->setAccessibleName(QStringLiteral("One row or a file"));
+    m_tabs->setAccessibleDescription(QStringLiteral("Predict one row from a form, or every row of a CSV file."));
     m_stack->addWidget(m_tabs);
 
     // One row: the form on the left, the answer and its why on the right.
@@ -136,6 +141,8 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
                         formCard));
     auto *scroll = new QScrollArea(formCard);
     scroll->setObjectName(QStringLiteral("cardScroll"));
+    scroll->setAccessibleName(QStringLiteral("Row to predict"));
+    scroll->setAccessibleDescription(QStringLiteral("A value for each column the model uses; scroll for more."));
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     m_formHost = new QWidget(scroll);
@@ -165,10 +172,14 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     m_answerDetail = muted(QString(), answerCard);
     m_rowError = new QLabel(answerCard);
     m_rowError->setObjectName(QStringLiteral("errorBanner"));
+    m_rowError->setAccessibleName(QStringLiteral("Problem with this row"));
+    m_rowError->setAccessibleDescription(QStringLiteral("Why this row could not be predicted."));
     m_rowError->setWordWrap(true);
     m_rowError->hide();
     m_rowWarnings = new QLabel(answerCard);
     m_rowWarnings->setObjectName(QStringLiteral("cardWarnings"));
+    m_rowWarnings->setAccessibleName(QStringLiteral("Warnings about this row"));
+    m_rowWarnings->setAccessibleDescription(QStringLiteral("Values unlike anything in the training data."));
     m_rowWarnings->setWordWrap(true);
     m_rowWarnings->hide();
     cv->addWidget(m_answer);
@@ -176,6 +187,8 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     cv->addWidget(m_rowError);
     cv->addWidget(m_rowWarnings);
     m_probabilities = new ChartWidget(answerCard);
+    m_probabilities->setAccessibleName(QStringLiteral("Probabilities chart"));
+    m_probabilities->setAccessibleDescription(QStringLiteral("How likely each answer is for this row. Right-click to save it as PNG, SVG or PDF."));
     m_probabilities->setObjectName(QStringLiteral("probabilityChart"));
     m_probabilities->setMinimumHeight(150);
     m_probabilities->setSuggestedName(QStringLiteral("prediction probabilities"));
@@ -188,6 +201,8 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     m_explanationCaption = muted(QString(), whyCard);
     ev->addWidget(m_explanationCaption);
     m_explanation = new ChartWidget(whyCard);
+    m_explanation->setAccessibleName(QStringLiteral("Why chart"));
+    m_explanation->setAccessibleDescription(QStringLiteral("How much each column pushed this prediction up or down. Right-click to save it as PNG, SVG or PDF."));
     m_explanation->setObjectName(QStringLiteral("explanationChart"));
     m_explanation->setSuggestedName(QStringLiteral("prediction explanation"));
     ev->addWidget(m_explanation, 1);
@@ -235,6 +250,8 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     bv->addWidget(m_batchStatus);
     m_batchWarnings = new QLabel(fileCard);
     m_batchWarnings->setObjectName(QStringLiteral("cardWarnings"));
+    m_batchWarnings->setAccessibleName(QStringLiteral("Warnings about the file"));
+    m_batchWarnings->setAccessibleDescription(QStringLiteral("Problems Easel noticed in the file's columns."));
     m_batchWarnings->setWordWrap(true);
     m_batchWarnings->hide();
     bv->addWidget(m_batchWarnings);
@@ -263,11 +280,14 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     mv->addLayout(resultsHead);
     m_results = new QTableWidget(many);
     m_results->setObjectName(QStringLiteral("batchResults"));
+    m_results->setAccessibleName(QStringLiteral("Predictions"));
+    m_results->setAccessibleDescription(QStringLiteral("Each row of the file with its prediction."));
     m_results->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_results->setAlternatingRowColors(true);
     m_results->verticalHeader()->setDefaultSectionSize(m_results->fontMetrics().height() + 8);
     mv->addWidget(m_results, 1);
     m_tabs->addTab(many, QStringLiteral("Many rows"));
+    m_tabs->tabBar()->setAccessibleName(QStringLiteral("One row or many rows"));
     updateModelInfo();
 }
 
@@ -447,6 +467,9 @@ void PredictPage::buildForm()
         }
         field->setObjectName(QStringLiteral("field_") + name);
         field->setToolTip(hint);
+        field->setAccessibleName(name);
+        field->setAccessibleDescription(hint.isEmpty() ? QStringLiteral("The value of %1 for the row to predict.").arg(name)
+                                                       : hint);
         auto *label = new QLabel(name, m_formHost);
         label->setToolTip(hint);
         m_form->addRow(label, field);
@@ -669,10 +692,10 @@ void PredictPage::onBatchDone(const BatchJobResult &result)
 {
     if (!result.ok()) {
         const bool canceled = result.error.code == ErrorCode::Canceled;
-        m_batchStatus->setText(canceled ? QStringLiteral("Canceled; no file was written.")
+        m_batchStatus->setText(themedHtml(canceled ? QStringLiteral("Canceled; no file was written.")
                                         : QStringLiteral("<span style=\"color:#7a1f1f\">%1</span> Fix the file, or "
                                                          "choose another one.")
-                                              .arg(result.error.toString().toHtmlEscaped()));
+                                              .arg(result.error.toString().toHtmlEscaped())));
         emit batchFinished(false, result.error.toString());
         return;
     }
@@ -712,7 +735,7 @@ void PredictPage::onBatchDone(const BatchJobResult &result)
             row[c].toDouble(&number);
             item->setTextAlignment((number ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
             if (c >= predictionColumn && predictionColumn >= 0) {
-                item->setBackground(QColor(0xee, 0xf4, 0xff));
+                item->setBackground(QColor(0x2f, 0x6f, 0xde, 38));  // a blue tint, readable light or dark
                 if (c == predictionColumn)
                     item->setFont(bold);
             }

@@ -66,6 +66,8 @@ QualityStrip::QualityStrip(QWidget *parent) : QFrame(parent)
     layout->addLayout(m_list);
     m_more = new QToolButton(this);
     m_more->setObjectName(QStringLiteral("linkButton"));
+    m_more->setAccessibleName(QStringLiteral("Show all data quality notes"));
+    m_more->setAccessibleDescription(QStringLiteral("Shows or hides the rest of the data quality notes."));
     m_more->setCursor(Qt::PointingHandCursor);
     m_more->setAutoRaise(true);
     connect(m_more, &QToolButton::clicked, this, [this] {

@@ -7,6 +7,7 @@
 #include "model_page.h"
 #include "predict_page.h"
 #include "samples.h"
+#include "theme.h"
 
 #include <QFileInfo>
 #include <QScrollArea>
@@ -180,12 +181,39 @@ void ScreenshotTour::studioTour()
                                                         waitFor([predict] { return !predict->isScoring(); }, 120000,
                                                                 QStringLiteral("the batch"), [this] {
                                                                     shoot(QStringLiteral("13-predict-many-rows.png"));
-                                                                    regressionTour();
+                                                                    darkTour();
                                                                 });
                                                     });
                                         });
                                     });
                                 });
+                    });
+        });
+    });
+}
+
+void ScreenshotTour::darkTour()
+{
+    // The model and data set pages in the dark appearance, then back to how it was.
+    const Appearance before = appearance();
+    setAppearance(Appearance::Dark);
+    m_window->showModels();
+    scrollPage(m_window->modelsPage(), 0);
+    QTimer::singleShot(kSettleMs, this, [this, before] {
+        shoot(QStringLiteral("17-dark-model.png"));
+        m_window->showPredict();
+        QTimer::singleShot(kSettleMs, this, [this, before] {
+            shoot(QStringLiteral("18-dark-predict.png"));
+            DatasetView *view = m_window->datasetView();
+            m_window->openDataset(view->datasetId());
+            waitFor([view] { return view->isLoaded(); }, 60000, QStringLiteral("the data set in the dark"),
+                    [this, view, before] {
+                        view->selectColumn(firstColumn(true));
+                        QTimer::singleShot(kSettleMs, this, [this, before] {
+                            shoot(QStringLiteral("19-dark-data-set.png"));
+                            setAppearance(before);
+                            regressionTour();
+                        });
                     });
         });
     });

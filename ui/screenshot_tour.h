@@ -14,7 +14,8 @@ class MainWindow;
 //! a number column and a category column selected, the correlations, the
 //! presentation mode and the filled data sets page; then the Build page with
 //! its preview, a build in progress, the model page (penguins species, then an
-//! abalone Rings regression), and both Predict tabs. Used by scripts/screenshots.sh
+//! abalone Rings regression), both Predict tabs, and the model, predict and data
+//! set pages in the dark appearance. Used by scripts/screenshots.sh
 //! through the hidden option `easel --screenshot-dir DIR [FILE]`.
 class ScreenshotTour : public QObject
 {
@@ -33,6 +34,8 @@ private:
     void studioTour();
     //! Calls then() once ready() holds (polled), or fails after timeoutMs.
     void waitFor(std::function<bool()> ready, int timeoutMs, const QString &what, std::function<void()> then);
+    //! The model, predict and data set pages again in the dark appearance.
+    void darkTour();
     void regressionTour();
     void finish();
 

@@ -1,14 +1,43 @@
 #pragma once
 
+#include <QColor>
+
 class QApplication;
 class QString;
 
 namespace easel {
 
-//! Gives the studio its look: the Fusion style, a light palette and the style
-//! sheet for the rail, cards, badges and banners. Call once after QApplication.
+//! How the studio looks: following the system, or forced light or dark (View → Dark appearance).
+enum class Appearance { Automatic, Light, Dark };
+
+//! Gives the studio its look: the Fusion style, a light or dark palette (following
+//! the system's, judged by its Window colour, unless forced) and the style sheet
+//! for the rail, cards, badges and banners. Call once after QApplication; calling
+//! it again re-applies the current appearance.
 void applyTheme(QApplication &app);
-//! The style sheet with every point size multiplied by scale (presentation mode).
+//! The style sheet in the current appearance with every point size multiplied by
+//! scale (presentation mode). The scale is remembered for later re-applies.
 QString styleSheet(double scale = 1.0);
+//! Forces (or stops forcing) an appearance, remembers it in QSettings and re-applies the theme.
+void setAppearance(Appearance appearance);
+Appearance appearance();
+//! Whether the dark set is in use now.
+bool isDark();
+//! Whether the system's palette looks dark (its Window colour's lightness < 128).
+bool systemPrefersDark();
+//! A light-theme colour of the style sheet ("#6b7280") in the current appearance,
+//! for rich text built in code.
+QString themed(const QString &lightColour);
+
+//! Rich text built in code with the light theme's colours ("<span style=\"color:#6b7280\">"),
+//! its colours turned into the current appearance's.
+QString themedHtml(const QString &html);
+
+//! The charts' colours in the current appearance.
+struct ChartColors
+{
+    QColor background, text, muted, grid;
+};
+ChartColors chartColors();
 
 } // namespace easel

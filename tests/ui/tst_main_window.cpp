@@ -10,8 +10,16 @@
 #include "main_window.h"
 #include "quality_strip.h"
 #include "table_model.h"
+#include "theme.h"
+#include "unnamed_controls.h"
 
+#include <QAbstractButton>
+#include <QAction>
+#include <QAbstractSpinBox>
+#include <QComboBox>
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
@@ -52,6 +60,8 @@ private slots:
     void qualityStripSelectsItsColumn();
     void correlationHeatMapIsDrawn();
     void chartSavesPngAndPdf();
+    void everyControlHasAName();
+    void darkAppearanceIsDark();
     void reimportOpensTheStoredCopy();
     void missingFileIsExplained();
     void presentationModeShowsHints();
@@ -212,6 +222,82 @@ void TestMainWindow::chartSavesPngAndPdf()
     QVERIFY(chart->saveTo(pdf));
     QVERIFY(QFileInfo(png).size() > 0);
     QVERIFY(QFileInfo(pdf).size() > 0);
+    const QString svg = m_dir.filePath(QStringLiteral("chart.svg"));
+    QVERIFY(chart->saveTo(svg));
+    QFile file(svg);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY2(text.trimmed().startsWith("<?xml") || text.trimmed().startsWith("<svg"), text.left(80).constData());
+    QVERIFY(text.contains("<svg"));
+    QVERIFY(text.size() > 1000);  // the bars and axes, not an empty drawing
+}
+
+void TestMainWindow::everyControlHasAName()
+{
+    const QStringList unnamed = unnamedControls(m_window.get());
+    for (const QString &control : unnamed)
+        qWarning("no accessible name: %s", qPrintable(control));
+    QVERIFY2(unnamed.isEmpty(), qPrintable(QStringLiteral("controls without an accessible name:\n  ")
+                                               + unnamed.join(QStringLiteral("\n  "))));
+    // Those without visible text also say what they are for.
+    QVERIFY(!m_window->datasetView()->tableView()->accessibleDescription().isEmpty());
+    QVERIFY(!m_window->datasetView()->columnCard()->chart()->accessibleDescription().isEmpty());
+}
+
+void TestMainWindow::darkAppearanceIsDark()
+{
+    const auto isDarkColour = [](const QColor &c) { return c.lightness() < 128; };
+    ChartWidget *chart = m_window->datasetView()->columnCard()->chart();
+    QVERIFY(m_window->datasetView()->selectColumn(QStringLiteral("body_mass_g")));
+    // View → Dark appearance: Automatic, Light, Dark, one of them checked.
+    auto *menu = m_window->findChild<QMenu *>(QStringLiteral("appearanceMenu"));
+    QVERIFY(menu);
+    QCOMPARE(menu->actions().size(), 3);
+    QAction *dark = menu->actions().at(2);
+    QCOMPARE(dark->text().remove(QLatin1Char('&')), QStringLiteral("Dark"));
+    QVERIFY(menu->actions().at(0)->isChecked());  // Automatic by default
+    dark->trigger();
+    QVERIFY(dark->isChecked());
+    QVERIFY(isDark());
+    QCOMPARE(appearance(), Appearance::Dark);
+    QCOMPARE(QSettings().value(QStringLiteral("view/appearance")).toString(), QStringLiteral("dark"));
+    QApplication::processEvents();
+    QVERIFY(isDarkColour(QApplication::palette().color(QPalette::Window)));
+    QVERIFY(!isDarkColour(QApplication::palette().color(QPalette::WindowText)));
+    QVERIFY(isDarkColour(m_window->datasetView()->tableView()->palette().color(QPalette::Base)));
+    QVERIFY(!isDarkColour(m_window->datasetView()->tableView()->palette().color(QPalette::Text)));
+    // What is drawn: a grab of the page is mostly dark, and so is the chart's background.
+    const QImage page = m_window->datasetView()->grab().toImage();
+    QVERIFY(isDarkColour(page.pixelColor(page.width() / 2, page.height() - 4)));
+    QTRY_VERIFY(isDarkColour(chart->grab().toImage().pixelColor(3, 3)));
+    QCOMPARE(chart->kind(), QStringLiteral("histogram"));
+    QVERIFY(!isDarkColour(chart->xAxis->tickLabelColor()));
+    QVERIFY(!isDarkColour(chart->xAxis->labelColor()));
+    QVERIFY(!isDarkColour(chart->yAxis->tickLabelColor()));
+
+    menu->actions().at(1)->trigger();  // Light
+    QVERIFY(!isDark());
+    QCOMPARE(appearance(), Appearance::Light);
+    QApplication::processEvents();
+    QVERIFY(!isDarkColour(QApplication::palette().color(QPalette::Window)));
+    QTRY_VERIFY(!isDarkColour(chart->grab().toImage().pixelColor(3, 3)));
+    QVERIFY(isDarkColour(chart->xAxis->tickLabelColor()));
+
+    // Automatic follows the system: a dark palette set from outside (as a platform
+    // theme switching to dark would) turns the studio dark, a light one back.
+    menu->actions().at(0)->trigger();  // Automatic
+    QPalette system;
+    system.setColor(QPalette::Window, QColor(0x20, 0x20, 0x20));
+    system.setColor(QPalette::WindowText, Qt::white);
+    QApplication::setPalette(system);
+    QTRY_VERIFY(isDark());
+    QVERIFY(systemPrefersDark());
+    QTRY_VERIFY(isDarkColour(chart->grab().toImage().pixelColor(3, 3)));
+    system.setColor(QPalette::Window, QColor(0xf0, 0xf0, 0xf0));
+    system.setColor(QPalette::WindowText, Qt::black);
+    QApplication::setPalette(system);
+    QTRY_VERIFY(!isDark());
+    QTRY_VERIFY(!isDarkColour(QApplication::palette().color(QPalette::Window)));
 }
 
 void TestMainWindow::reimportOpensTheStoredCopy()

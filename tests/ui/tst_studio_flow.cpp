@@ -12,6 +12,7 @@
 #include "main_window.h"
 #include "model_page.h"
 #include "predict_page.h"
+#include "unnamed_controls.h"
 
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -89,6 +90,7 @@ private slots:
     void modelPageShowsTheEvidence();
     void predictsOneRow();
     void predictsAFile();
+    void everyControlHasAName();
     void stoppedBuildKeepsTheBest();
     void cleanupTestCase();
 
@@ -134,7 +136,13 @@ void TestStudioFlow::buildPageShowsThePreview()
     QVERIFY(page->selectTarget(QStringLiteral("species")) || page->target() == QStringLiteral("species"));
     QCOMPARE(page->target(), QStringLiteral("species"));
     QTRY_VERIFY_WITH_TIMEOUT(page->canBuild(), 30000);
-    QTRY_VERIFY_WITH_TIMEOUT(page->previewReady(), 90000);
+    if (!QTest::qWaitFor([page] { return page->previewReady(); }, 90000)) {
+        // Say why: the page's own words (its status line) are the useful part of a failure.
+        for (QLabel *label : page->findChildren<QLabel *>())
+            if (label->isVisible() && !label->text().isEmpty())
+                qWarning("build page: %s", qPrintable(label->text()));
+        QFAIL("the preview did not finish");
+    }
     QVERIFY(std::isfinite(page->previewScore()));
     QCOMPARE(page->previewChart()->kind(), QStringLiteral("impact"));
     QCOMPARE(page->seedBox()->value(), 0);
@@ -232,9 +240,16 @@ void TestStudioFlow::predictsAFile()
 {
     PredictPage *page = m_window->predictPage();
     QSignalSpy done(page, &PredictPage::batchFinished);
+    StallMeter meter;
+    meter.start();
     page->scoreFile(QStringLiteral(EASEL_SHARED_DATA_DIR "/penguins.csv"));
     QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 60000);
+    QTest::qWait(200);  // include the first paint of the results
+    meter.stop();
+    qInfo("largest event-loop busy stretch during the batch prediction: %lld ms", meter.largestBusy);
     QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+    QVERIFY2(meter.largestBusy < 50,
+             qPrintable(QStringLiteral("the event loop was busy for %1 ms without a break").arg(meter.largestBusy)));
     QCOMPARE(page->resultsTable()->rowCount(), 200);
     const QString out = m_dir.filePath(QStringLiteral("scored.csv"));
     QVERIFY(page->saveResults(out));
@@ -248,6 +263,22 @@ void TestStudioFlow::predictsAFile()
     while (!file.readLine().isEmpty())
         ++lines;
     QCOMPARE(lines, 345);
+}
+
+void TestStudioFlow::everyControlHasAName()
+{
+    // Every page has been built and filled by now: the build page, its progress,
+    // the model page and the predict page with its form and results.
+    const QStringList unnamed = unnamedControls(m_window.get());
+    for (const QString &control : unnamed)
+        qWarning("no accessible name: %s", qPrintable(control));
+    QVERIFY2(unnamed.isEmpty(), qPrintable(QStringLiteral("controls without an accessible name:\n  ")
+                                               + unnamed.join(QStringLiteral("\n  "))));
+    PredictPage *page = m_window->predictPage();
+    QWidget *field = page->field(QStringLiteral("flipper_length_mm"));
+    QVERIFY(field);
+    QVERIFY(!field->accessibleName().isEmpty());
+    QVERIFY(!m_window->buildProgressPage()->stopButton()->accessibleDescription().isEmpty());
 }
 
 void TestStudioFlow::stoppedBuildKeepsTheBest()

@@ -80,7 +80,7 @@ double outputOf(const Predictions &p, size_t row, ProblemType problem, int cls)
 
 Result<MemberExplanation> explainMember(const MemberView &member, const Table &sample, const std::vector<int> &cls,
                                         ProblemType problem, int outputs, const QStringList &inputs,
-                                        TaskContext *ctx)
+                                        TaskContext *ctx, bool allowExact = true)
 {
     using R = Result<MemberExplanation>;
     const size_t n = sample.rowCount(), C = size_t(inputs.size());
@@ -95,7 +95,9 @@ Result<MemberExplanation> explainMember(const MemberView &member, const Table &s
         const FeatureMatrix x = fold.pipeline->transform(sample);
         const QStringList pipelineInputs = fold.pipeline->inputColumns();
         const size_t F = x.cols + x.catCols;
-        Result<std::vector<float>> contrib = fold.model->contributions(x);
+        Result<std::vector<float>> contrib =
+            allowExact ? fold.model->contributions(x)
+                       : Result<std::vector<float>>::failure(ErrorCode::Unsupported, QStringLiteral("skipped"));
         const int K = outputs;
         if (contrib && contrib->size() == n * size_t(K) * (F + 1)) {
             std::vector<int> target(F, -1);
@@ -476,7 +478,11 @@ Result<ImpactReport> explainGlobal(const Predictor &predictor, const Table &data
     std::vector<bool> treeMember(M, false);
     for (size_t m = 0; m < M; ++m) {
         reportProgress(ctx, 0.05 + 0.15 * double(m) / double(M), QStringLiteral("Explaining the models"));
-        Result<MemberExplanation> e = explainMember(members[m], explainSample, cls, problem, outputs, inputs, ctx);
+        // Exact TreeSHAP on a deep forest costs milliseconds a row and fold; over many
+        // rows the occlusion estimate (and permutation importance below) serves.
+        const bool exact = members[m].family != QLatin1String("random_forest");
+        Result<MemberExplanation> e =
+            explainMember(members[m], explainSample, cls, problem, outputs, inputs, ctx, exact);
         if (!e)
             return R(e.error());
         for (size_t i = 0; i < ne * C; ++i)

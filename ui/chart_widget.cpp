@@ -39,6 +39,52 @@ ChartWidget::ChartWidget(QWidget *parent) : QCustomPlot(parent)
     setToolTip(QStringLiteral("Right-click to save this chart as PNG, SVG or PDF."));
     setAccessibleName(QStringLiteral("Chart"));
     setAccessibleDescription(QStringLiteral("A chart. Right-click to save it as PNG, SVG or PDF."));
+    // Zoom and pan where it helps: the view a chart is first drawn with is its
+    // home, restored by a double-click or the menu.
+    connect(this, &QCustomPlot::afterReplot, this, [this] {
+        if (!m_homeSaved) {
+            m_homeX = xAxis->range();
+            m_homeY = yAxis->range();
+            m_homeSaved = true;
+        }
+    });
+}
+
+bool ChartWidget::isZoomable() const
+{
+    static const QStringList zoomable = {QStringLiteral("histogram"), QStringLiteral("scatter"),
+                                         QStringLiteral("residuals"), QStringLiteral("curve"),
+                                         QStringLiteral("timeline"), QStringLiteral("roc"),
+                                         QStringLiteral("precision-recall"), QStringLiteral("predicted vs actual")};
+    for (const QString &k : zoomable)
+        if (m_kind.contains(k, Qt::CaseInsensitive))
+            return true;
+    return false;
+}
+
+void ChartWidget::resetView()
+{
+    if (!m_homeSaved)
+        return;
+    xAxis->setRange(m_homeX);
+    yAxis->setRange(m_homeY);
+    replot();
+}
+
+void ChartWidget::wheelEvent(QWheelEvent *event)
+{
+    if (isZoomable() && (event->modifiers() & Qt::ControlModifier)) {
+        QCustomPlot::wheelEvent(event);
+        return;
+    }
+    event->ignore();  // let the page scroll
+}
+
+void ChartWidget::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    if (isZoomable())
+        resetView();
+    QCustomPlot::mouseDoubleClickEvent(event);
 }
 
 QFont ChartWidget::baseFont(double scale) const
@@ -78,6 +124,11 @@ QColor ChartWidget::backgroundColour() const
 void ChartWidget::reset(const QString &kind)
 {
     m_kind = kind;
+    m_homeSaved = false;
+    setInteractions(isZoomable() ? QCP::Interactions(QCP::iRangeDrag | QCP::iRangeZoom) : QCP::Interactions());
+    setToolTip(isZoomable() ? QStringLiteral("Drag to move, Ctrl+scroll to zoom, double-click to reset. Right-click to "
+                                             "save as PNG, SVG or PDF.")
+                            : QStringLiteral("Right-click to save this chart as PNG, SVG or PDF."));
     setBackground(chartColors().background);
     legend->setVisible(false);
     clearPlottables();
@@ -368,6 +419,10 @@ void ChartWidget::contextMenuEvent(QContextMenuEvent *event)
     if (m_kind.isEmpty() || m_kind == QLatin1String("message"))
         return;
     QMenu menu(this);
+    if (isZoomable()) {
+        menu.addAction(QStringLiteral("Reset zoom"), this, [this] { resetView(); });
+        menu.addSeparator();
+    }
     menu.addAction(QStringLiteral("Save as PNG…"), this, [this] { saveAs(QStringLiteral("png")); });
     menu.addAction(QStringLiteral("Save as SVG…"), this, [this] { saveAs(QStringLiteral("svg")); });
     menu.addAction(QStringLiteral("Save as PDF…"), this, [this] { saveAs(QStringLiteral("pdf")); });

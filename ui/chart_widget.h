@@ -64,9 +64,17 @@ public:
     //! (through QSvgGenerator) or PDF; false on failure.
     bool saveTo(const QString &path);
 
+    //! Whether the chart zooms and pans (scatter, curves, histograms, timelines).
+    bool isZoomable() const;
+    //! Back to the view the chart was drawn with.
+    void resetView();
+
 protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
     void changeEvent(QEvent *event) override;
+    //! Ctrl+wheel zooms a zoomable chart; a plain wheel scrolls the page around it.
+    void wheelEvent(QWheelEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
 
 private:
     void reset(const QString &kind);
@@ -78,6 +86,8 @@ private:
 
     QString m_kind;
     QString m_suggestedName;
+    bool m_homeSaved = false;
+    QCPRange m_homeX, m_homeY;
     std::function<void()> m_redraw;  //!< re-runs the last show…() when fonts change
 };
 

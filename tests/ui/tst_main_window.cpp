@@ -182,6 +182,18 @@ void TestMainWindow::numberCardShowsHistogram()
     QVERIFY(!card->chart()->xAxis->label().isEmpty());
     QVERIFY(!card->chart()->yAxis->label().isEmpty());
     QVERIFY(!view->selectColumn(QStringLiteral("no such column")));
+
+    // Histograms zoom and pan; a double-click (resetView) brings back the drawn view.
+    ChartWidget *chart = card->chart();
+    chart->replot();
+    QVERIFY(chart->isZoomable());
+    QVERIFY(chart->interactions().testFlag(QCP::iRangeZoom));
+    const QCPRange home = chart->xAxis->range();
+    chart->xAxis->scaleRange(0.5, home.center());
+    QVERIFY(chart->xAxis->range().size() < home.size());
+    chart->resetView();
+    QCOMPARE(chart->xAxis->range().lower, home.lower);
+    QCOMPARE(chart->xAxis->range().upper, home.upper);
 }
 
 void TestMainWindow::qualityStripSelectsItsColumn()

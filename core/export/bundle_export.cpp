@@ -17,6 +17,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <optional>
 
 namespace easel {
 
@@ -350,6 +352,94 @@ Result<ExportOutcome> exportModels(const ModelBundle &bundle, TrainerRegistry &r
 
 } // namespace
 
+namespace {
+
+//! Confusion matrix or residual summary, and every metric, of predictions
+//! against truth (class index or value; NaN rows are skipped).
+ReportEvaluation summarise(ProblemType problem, const QStringList &labels, double threshold,
+                           const std::vector<float> &truth, const Predictions &pred)
+{
+    ReportEvaluation e;
+    e.labels = labels;
+    if (problem != ProblemType::Regression)
+        e.confusion.assign(size_t(labels.size()), std::vector<qint64>(size_t(labels.size()), 0));
+    std::vector<double> residuals;
+    for (size_t r = 0; r < truth.size() && r < pred.rows; ++r) {
+        if (std::isnan(truth[r]))
+            continue;
+        if (problem == ProblemType::Regression) {
+            residuals.push_back(double(truth[r]) - double(pred.values[r]));
+        } else {
+            int predicted = 0;
+            if (problem == ProblemType::Binary) {
+                predicted = pred.values[r] >= threshold ? 1 : 0;
+            } else {
+                const float *p = pred.values.data() + r * size_t(pred.outputs);
+                for (int k = 1; k < pred.outputs; ++k)
+                    if (p[k] > p[predicted])
+                        predicted = k;
+            }
+            const size_t actual = size_t(truth[r]);
+            if (actual < e.confusion.size() && size_t(predicted) < e.confusion.size())
+                ++e.confusion[actual][size_t(predicted)];
+        }
+        ++e.rows;
+    }
+    if (!residuals.empty()) {
+        std::vector<double> abs;
+        double sum = 0, sumAbs = 0;
+        for (double v : residuals) {
+            sum += v;
+            sumAbs += std::abs(v);
+            abs.push_back(std::abs(v));
+        }
+        std::sort(abs.begin(), abs.end());
+        e.meanResidual = sum / double(residuals.size());
+        e.meanAbsResidual = sumAbs / double(residuals.size());
+        e.medianAbsResidual = abs.size() % 2 ? abs[abs.size() / 2] : (abs[abs.size() / 2 - 1] + abs[abs.size() / 2]) / 2;
+        e.p90AbsResidual = abs[std::min(abs.size() - 1, size_t(std::ceil(0.9 * double(abs.size()))) - 1)];
+        e.maxAbsResidual = abs.back();
+    }
+    for (Metric metric : metricsFor(problem)) {
+        const double v = computeMetric(metric, problem, truth, pred, threshold);
+        e.metrics.insert(metricName(metric), std::isnan(v) ? QJsonValue() : QJsonValue(v));
+    }
+    return e;
+}
+
+} // namespace
+
+std::optional<ReportEvaluation> validationEvaluation(const ModelBundle &bundle)
+{
+    const QJsonObject v = bundle.manifest.value(QStringLiteral("validation_predictions")).toObject();
+    const auto truthBytes = bundle.payloads.find(v.value(QStringLiteral("truth")).toString());
+    const auto predBytes = bundle.payloads.find(v.value(QStringLiteral("predictions")).toString());
+    if (v.isEmpty() || truthBytes == bundle.payloads.end() || predBytes == bundle.payloads.end())
+        return std::nullopt;
+    ProblemType problem;
+    if (!problemTypeFromName(bundle.manifest.value(QStringLiteral("problem_type")).toString(), &problem))
+        return std::nullopt;
+    const size_t rows = size_t(v.value(QStringLiteral("rows")).toInteger());
+    const int outputs = std::max(1, v.value(QStringLiteral("outputs")).toInt(1));
+    if (size_t(truthBytes->second.size()) != rows * sizeof(float)
+        || size_t(predBytes->second.size()) != rows * size_t(outputs) * sizeof(float))
+        return std::nullopt;
+    std::vector<float> truth(rows);
+    std::memcpy(truth.data(), truthBytes->second.constData(), rows * sizeof(float));
+    Predictions pred;
+    pred.rows = rows;
+    pred.outputs = outputs;
+    pred.values.resize(rows * size_t(outputs));
+    std::memcpy(pred.values.data(), predBytes->second.constData(), pred.values.size() * sizeof(float));
+    QStringList labels;
+    for (const QJsonValue &l : bundle.manifest.value(QStringLiteral("class_labels")).toArray())
+        labels << l.toString();
+    ReportEvaluation e =
+        summarise(problem, labels, bundle.manifest.value(QStringLiteral("threshold")).toDouble(0.5), truth, pred);
+    e.source = QStringLiteral("the build's validation rows (out-of-fold predictions)");
+    return e;
+}
+
 Result<ReportEvaluation> evaluateBundle(const ModelBundle &bundle, TrainerRegistry &registry, const QString &csvPath,
                                         TaskContext *ctx)
 {
@@ -381,55 +471,25 @@ Result<ReportEvaluation> evaluateBundle(const ModelBundle &bundle, TrainerRegist
     const QStringList labels = pr.classLabels();
     const Column &col = table.column(size_t(targetIndex));
     std::vector<float> truth(table.rowCount(), std::numeric_limits<float>::quiet_NaN());
-    ReportEvaluation e;
-    e.source = QFileInfo(csvPath).fileName();
-    e.labels = labels;
-    if (problem != ProblemType::Regression)
-        e.confusion.assign(size_t(labels.size()), std::vector<qint64>(size_t(labels.size()), 0));
-    std::vector<double> residuals;
     for (size_t r = 0; r < table.rowCount(); ++r) {
         if (col.isMissing(r))
             continue;
         if (problem == ProblemType::Regression) {
             const double actual = col.numberAt(r);
-            if (std::isnan(actual))
-                continue;
-            truth[r] = float(actual);
-            residuals.push_back(actual - double(pred->values[r]));
+            if (!std::isnan(actual))
+                truth[r] = float(actual);
         } else {
             const qsizetype k = labels.indexOf(col.textAt(r));
-            if (k < 0)
-                continue;
-            truth[r] = float(k);
-            const qsizetype p = labels.indexOf(pr.labelAt(*pred, r));
-            if (p >= 0)
-                ++e.confusion[size_t(k)][size_t(p)];
+            if (k >= 0)
+                truth[r] = float(k);
         }
-        ++e.rows;
     }
+    ReportEvaluation e = summarise(problem, labels, pr.threshold(), truth, *pred);
+    e.source = QFileInfo(csvPath).fileName();
     if (e.rows == 0)
         return R::failure(ErrorCode::InvalidArgument,
                           QStringLiteral("No row of the file has a known %1 the model can compare with.").arg(pr.target()),
                           csvPath);
-    if (!residuals.empty()) {
-        std::vector<double> abs;
-        double sum = 0, sumAbs = 0;
-        for (double v : residuals) {
-            sum += v;
-            sumAbs += std::abs(v);
-            abs.push_back(std::abs(v));
-        }
-        std::sort(abs.begin(), abs.end());
-        e.meanResidual = sum / double(residuals.size());
-        e.meanAbsResidual = sumAbs / double(residuals.size());
-        e.medianAbsResidual = abs.size() % 2 ? abs[abs.size() / 2] : (abs[abs.size() / 2 - 1] + abs[abs.size() / 2]) / 2;
-        e.p90AbsResidual = abs[std::min(abs.size() - 1, size_t(std::ceil(0.9 * double(abs.size()))) - 1)];
-        e.maxAbsResidual = abs.back();
-    }
-    for (Metric metric : metricsFor(problem)) {
-        const double v = computeMetric(metric, problem, truth, *pred, pr.threshold());
-        e.metrics.insert(metricName(metric), std::isnan(v) ? QJsonValue() : QJsonValue(v));
-    }
     return e;
 }
 
@@ -463,12 +523,16 @@ Result<ExportOutcome> exportBundle(const ModelBundle &bundle, TrainerRegistry &r
             return R::failure(ErrorCode::NotAFile,
                               QStringLiteral("This is a folder. Give a file name such as report.html."), outPath);
         ReportEvaluation evaluation;
-        const bool evaluated = !options.dataPath.isEmpty();
+        bool evaluated = !options.dataPath.isEmpty();
         if (evaluated) {
             Result<ReportEvaluation> e = evaluateBundle(bundle, registry, options.dataPath, ctx);
             if (!e)
                 return R(e.error());
             evaluation = std::move(*e);
+        } else if (std::optional<ReportEvaluation> v = validationEvaluation(bundle)) {
+            // Without a data file: the final model's out-of-fold predictions kept in the bundle.
+            evaluation = std::move(*v);
+            evaluated = true;
         }
         Result<QByteArray> html = makeModelReport(bundle, evaluated ? &evaluation : nullptr);
         if (!html)

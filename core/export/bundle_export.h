@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace easel {
 
 class TrainerRegistry;
@@ -53,6 +55,10 @@ struct ExportOutcome
 Result<ExportOutcome> exportBundle(const ModelBundle &bundle, TrainerRegistry &registry, ExportFormat format,
                                    const QString &outPath, const ExportOptions &options = {},
                                    TaskContext *ctx = nullptr);
+
+//! The final model's out-of-fold predictions stored in the bundle (confusion
+//! matrix or residuals, and every metric), or nullopt for a bundle without them.
+std::optional<ReportEvaluation> validationEvaluation(const ModelBundle &bundle);
 
 //! Scores the rows of a CSV that have a known target with the bundle, for the
 //! report: confusion matrix or residual summary, and every metric. Fails when

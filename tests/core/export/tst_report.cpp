@@ -1,6 +1,7 @@
 // The HTML model card: headline, metrics, impact chart, confusion matrix or
 // residuals, and nothing loaded from outside the file.
 #include "automl/metrics.h"
+#include "export/bundle_export.h"
 #include "export/model_report.h"
 
 #include <QJsonArray>
@@ -101,6 +102,31 @@ private Q_SLOTS:
         QVERIFY(text.contains(QStringLiteral("holdout.csv")));
         QVERIFY(text.contains(QStringLiteral("<table class=\"cm\">")));
         QVERIFY(text.contains(QStringLiteral("<td class=\"n hit\">5</td>")));
+    }
+
+    void confusionMatrixFromValidationPredictions()
+    {
+        // Bundles carry the final model's out-of-fold predictions: the report uses them without --data.
+        ModelBundle b = sampleBundle(QStringLiteral("binary"));
+        const std::vector<float> truth = {0, 0, 1, 1, 1, 0};
+        const std::vector<float> prob = {0.1f, 0.5f, 0.9f, 0.2f, 0.6f, 0.3f};  // threshold 0.42
+        b.payloads[QStringLiteral("validation/truth.f32")] =
+            QByteArray(reinterpret_cast<const char *>(truth.data()), qsizetype(truth.size() * sizeof(float)));
+        b.payloads[QStringLiteral("validation/predictions.f32")] =
+            QByteArray(reinterpret_cast<const char *>(prob.data()), qsizetype(prob.size() * sizeof(float)));
+        b.manifest.insert(QStringLiteral("validation_predictions"),
+                          QJsonObject{{QStringLiteral("truth"), QStringLiteral("validation/truth.f32")},
+                                      {QStringLiteral("predictions"), QStringLiteral("validation/predictions.f32")},
+                                      {QStringLiteral("rows"), 6},
+                                      {QStringLiteral("outputs"), 1}});
+        const std::optional<ReportEvaluation> e = validationEvaluation(b);
+        QVERIFY(e.has_value());
+        QCOMPARE(e->rows, size_t(6));
+        // actual 0: predicted 0,1,0; actual 1: predicted 1,0,1
+        QCOMPARE(e->confusion, (std::vector<std::vector<qint64>>{{2, 1}, {1, 2}}));
+        QCOMPARE(e->metrics.value(QStringLiteral("accuracy")).toDouble(), 4.0 / 6.0);
+        b.manifest.remove(QStringLiteral("validation_predictions"));
+        QVERIFY(!validationEvaluation(b).has_value());
     }
 
     void regressionResiduals()

@@ -1,5 +1,6 @@
 // easel-cli build (predict lives in cli_predict.cpp).
 #include "cli_commands.h"
+#include "cli_support.h"
 
 #include "automl/build.h"
 #include "automl/trainer_registry.h"
@@ -17,7 +18,6 @@
 #include <QJsonObject>
 
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
@@ -25,90 +25,8 @@ namespace easel::cli {
 
 namespace {
 
-void out(const QString &text) { std::fputs(text.toUtf8().constData(), stdout); }
-void err(const QString &text) { std::fputs(text.toUtf8().constData(), stderr); }
-
-TaskContext *g_running = nullptr;
-
-extern "C" void onInterrupt(int)
-{
-    if (g_running)
-        g_running->cancel();
-}
-
-//! Ctrl+C cancels the running task (which keeps what is finished) instead of killing the process.
-struct InterruptGuard
-{
-    explicit InterruptGuard(TaskContext *ctx)
-    {
-        g_running = ctx;
-        std::signal(SIGINT, onInterrupt);
-        std::signal(SIGTERM, onInterrupt);
-    }
-    ~InterruptGuard()
-    {
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
-        g_running = nullptr;
-    }
-};
-
-int codeFor(const Error &e)
-{
-    switch (e.code) {
-    case ErrorCode::NotFound:
-    case ErrorCode::PermissionDenied:
-    case ErrorCode::NotAFile: return ExitNotFound;
-    case ErrorCode::EmptyInput:
-    case ErrorCode::BinaryInput:
-    case ErrorCode::NotCsv:
-    case ErrorCode::BadRow:
-    case ErrorCode::Corrupt: return ExitBadInput;
-    case ErrorCode::Canceled: return ExitCanceled;
-    case ErrorCode::InvalidArgument: return ExitCannotBuild;
-    default: return ExitFailure;
-    }
-}
-
-int fail(const Error &e)
-{
-    err(QStringLiteral("easel-cli: %1\n").arg(e.toString()));
-    return codeFor(e);
-}
-
-int usage(const QString &message)
-{
-    err(QStringLiteral("easel-cli: %1\n").arg(message));
-    return ExitUsage;
-}
-
-bool parseArgs(QCommandLineParser &parser, const QString &command, const QStringList &args, int *code)
-{
-    QStringList full = args;
-    full.prepend(QStringLiteral("easel-cli %1").arg(command));
-    if (!parser.parse(full)) {
-        *code = usage(parser.errorText());
-        return false;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out(parser.helpText());
-        *code = ExitOk;
-        return false;
-    }
-    return true;
-}
-
-TaskContext::ProgressCallback progressPrinter()
-{
-    if (!isatty(STDERR_FILENO))
-        return {};
-    return [](double fraction, const QString &message) {
-        std::fprintf(stderr, "\r\033[K%3d%%  %s", int(std::lround(fraction * 100)), qPrintable(message));
-        if (fraction >= 1.0)
-            std::fputs("\r\033[K", stderr);
-        std::fflush(stderr);
-    };
-}
+//! Data that cannot make a model exits with ExitCannotBuild.
+int failBuild(const Error &e) { return fail(e, {{ErrorCode::InvalidArgument, ExitCannotBuild}}); }
 
 QJsonValue number(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); }
 
@@ -143,48 +61,48 @@ int runBuild(const QStringList &args)
         {QStringLiteral("library"), QStringLiteral("Record the build in this library file."), QStringLiteral("PATH")},
     });
     int code = ExitOk;
-    if (!parseArgs(parser, QStringLiteral("build"), args, &code))
+    if (!parseCommandLine(parser, QStringLiteral("build"), args, &code))
         return code;
     if (parser.positionalArguments().size() != 1)
-        return usage(QStringLiteral("build takes one FILE. Try 'easel-cli build --help'."));
+        return usageError(QStringLiteral("build takes one FILE. Try 'easel-cli build --help'."));
     if (!parser.isSet(QStringLiteral("target")))
-        return usage(QStringLiteral("say which column to predict with --target COLUMN."));
+        return usageError(QStringLiteral("say which column to predict with --target COLUMN."));
     if (!parser.isSet(QStringLiteral("out")))
-        return usage(QStringLiteral("say where to save the model with --out MODEL.easel."));
+        return usageError(QStringLiteral("say where to save the model with --out MODEL.easel."));
 
     BuildSpec spec;
     spec.target = parser.value(QStringLiteral("target"));
     if (!buildModeFromName(parser.value(QStringLiteral("mode")), &spec.mode))
-        return usage(QStringLiteral("--mode takes preview, quick or standard."));
+        return usageError(QStringLiteral("--mode takes preview, quick or standard."));
     if (parser.isSet(QStringLiteral("time-limit"))) {
         bool ok = false;
         spec.timeLimitSeconds = parser.value(QStringLiteral("time-limit")).toDouble(&ok);
         if (!ok || spec.timeLimitSeconds <= 0)
-            return usage(QStringLiteral("--time-limit takes a number of seconds above 0."));
+            return usageError(QStringLiteral("--time-limit takes a number of seconds above 0."));
     }
     if (parser.isSet(QStringLiteral("drop")))
         spec.dropped = parser.value(QStringLiteral("drop")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     if (parser.isSet(QStringLiteral("metric"))) {
         Metric m;
         if (!metricFromName(parser.value(QStringLiteral("metric")), &m))
-            return usage(QStringLiteral("unknown metric '%1'. See 'easel-cli build --help'.")
+            return usageError(QStringLiteral("unknown metric '%1'. See 'easel-cli build --help'.")
                              .arg(parser.value(QStringLiteral("metric"))));
         spec.metric = m;
     }
     if (parser.isSet(QStringLiteral("problem-type"))) {
         ProblemType p;
         if (!problemTypeFromName(parser.value(QStringLiteral("problem-type")), &p))
-            return usage(QStringLiteral("--problem-type takes binary, multiclass or regression."));
+            return usageError(QStringLiteral("--problem-type takes binary, multiclass or regression."));
         spec.problem = p;
     }
     bool ok = false;
     spec.seed = parser.value(QStringLiteral("seed")).toULongLong(&ok);
     if (!ok)
-        return usage(QStringLiteral("--seed takes a whole number of 0 or more."));
+        return usageError(QStringLiteral("--seed takes a whole number of 0 or more."));
     if (parser.isSet(QStringLiteral("threads"))) {
         spec.threads = parser.value(QStringLiteral("threads")).toInt(&ok);
         if (!ok || spec.threads < 0)
-            return usage(QStringLiteral("--threads takes a whole number of 0 or more."));
+            return usageError(QStringLiteral("--threads takes a whole number of 0 or more."));
     }
     if (parser.isSet(QStringLiteral("families")))
         spec.families = parser.value(QStringLiteral("families")).split(QLatin1Char(','), Qt::SkipEmptyParts);
@@ -194,14 +112,14 @@ int runBuild(const QStringList &args)
 
     QElapsedTimer timer;
     timer.start();
-    TaskContext ctx(progressPrinter());
+    TaskContext ctx(terminalProgress());
     InterruptGuard guard(&ctx);
 
     // The data set goes into the library (recognised if already there) so the
     // build and its trials are recorded with it; a library that cannot be
     // opened only costs the record, not the build.
     // Reading the data has its own progress; Ctrl+C on ctx still stops it.
-    TaskContext readContext(progressPrinter());
+    TaskContext readContext(terminalProgress());
     readContext.setParent(&ctx);
     std::unique_ptr<Library> library;
     std::unique_ptr<BuildStore> store;
@@ -215,11 +133,11 @@ int runBuild(const QStringList &args)
             library = std::move(*opened);
             Result<Library::ImportOutcome> outcome = library->importCsv(file, {}, {}, &readContext);
             if (!outcome)
-                return fail(outcome.error());
+                return failBuild(outcome.error());
             datasetId = outcome->record.id;
             Result<std::shared_ptr<Table>> loaded = library->loadTable(datasetId, &readContext);
             if (!loaded)
-                return fail(loaded.error());
+                return failBuild(loaded.error());
             tablePtr = *loaded;
             store = std::make_unique<BuildStore>(*library);
             (void)store->markInterrupted();
@@ -227,7 +145,7 @@ int runBuild(const QStringList &args)
             err(QStringLiteral("easel-cli: warning: the build will not be recorded: %1\n").arg(opened.error().toString()));
             Result<CsvImport> import = readCsv(file, {}, &readContext);
             if (!import)
-                return fail(import.error());
+                return failBuild(import.error());
             tablePtr = import->table;
         }
     }
@@ -236,14 +154,14 @@ int runBuild(const QStringList &args)
         QStringList names;
         for (const Column &c : table.columns())
             names << c.name();
-        return fail(Error{ErrorCode::InvalidArgument,
+        return failBuild(Error{ErrorCode::InvalidArgument,
                           QStringLiteral("there is no column named '%1'. The columns are: %2.")
                               .arg(spec.target, names.join(QStringLiteral(", "))),
                           file});
     }
     for (const QString &d : spec.dropped)
         if (table.indexOf(d) < 0)
-            return fail(Error{ErrorCode::InvalidArgument,
+            return failBuild(Error{ErrorCode::InvalidArgument,
                               QStringLiteral("--drop names '%1', which is not a column of this file.").arg(d), file});
 
     TrainerRegistry registry;
@@ -275,12 +193,12 @@ int runBuild(const QStringList &args)
         if (buildId > 0)
             (void)store->finishBuild(buildId, result.error().code == ErrorCode::Canceled ? QStringLiteral("canceled")
                                                                                           : QStringLiteral("failed"));
-        return fail(result.error());
+        return failBuild(result.error());
     }
     if (Status s = result->bundle.save(outPath); !s) {
         if (buildId > 0)
             (void)store->finishBuild(buildId, QStringLiteral("failed"));
-        return fail(s.error());
+        return failBuild(s.error());
     }
     if (buildId > 0) {
         QJsonObject summary = result->bundle.manifest;

@@ -1,4 +1,5 @@
 #include "cli_commands.h"
+#include "cli_support.h"
 
 #include "data/csv_reader.h"
 #include "stats/profile.h"
@@ -14,77 +15,14 @@
 
 #include <cmath>
 #include <cstdio>
-#include <unistd.h>
 
 namespace easel::cli {
 namespace {
-
-void out(const QString &text) { std::fputs(text.toUtf8().constData(), stdout); }
-void err(const QString &text) { std::fputs(text.toUtf8().constData(), stderr); }
-
-int exitCodeFor(const Error &error)
-{
-    switch (error.code) {
-    case ErrorCode::NotFound:
-    case ErrorCode::PermissionDenied:
-    case ErrorCode::NotAFile: return ExitNotFound;
-    case ErrorCode::EmptyInput:
-    case ErrorCode::BinaryInput:
-    case ErrorCode::NotCsv:
-    case ErrorCode::BadRow:
-    case ErrorCode::Corrupt: return ExitBadInput;
-    case ErrorCode::Database: return ExitLibrary;
-    case ErrorCode::Canceled: return ExitCanceled;
-    case ErrorCode::InvalidArgument: return ExitUsage;
-    default: return ExitFailure;
-    }
-}
-
-int fail(const Error &error)
-{
-    err(QStringLiteral("easel-cli: %1\n").arg(error.toString()));
-    return exitCodeFor(error);
-}
-
-int usageError(const QString &message)
-{
-    err(QStringLiteral("easel-cli: %1\n").arg(message));
-    return ExitUsage;
-}
-
-//! Progress on stderr, only when a person is watching.
-TaskContext::ProgressCallback terminalProgress()
-{
-    if (!isatty(STDERR_FILENO))
-        return {};
-    return [](double fraction, const QString &message) {
-        std::fprintf(stderr, "\r\033[K%3d%%  %s", int(std::lround(fraction * 100)), qPrintable(message));
-        if (fraction >= 1.0)
-            std::fputs("\r\033[K", stderr);
-        std::fflush(stderr);
-    };
-}
 
 void addCommonOptions(QCommandLineParser &parser)
 {
     parser.addHelpOption();
     parser.addOption({QStringLiteral("library"), QStringLiteral("Use this library file."), QStringLiteral("PATH")});
-}
-
-bool parse(QCommandLineParser &parser, const QString &command, const QStringList &args, int *exitCode)
-{
-    QStringList full = args;
-    full.prepend(QStringLiteral("easel-cli %1").arg(command));
-    if (!parser.parse(full)) {
-        *exitCode = usageError(parser.errorText());
-        return false;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out(parser.helpText());
-        *exitCode = ExitOk;
-        return false;
-    }
-    return true;
 }
 
 bool importOptionsFrom(const QCommandLineParser &parser, ImportOptions *options, int *exitCode)
@@ -246,7 +184,7 @@ int runInspect(const QStringList &args)
                                      "large files).")});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV file."));
     int code = ExitOk;
-    if (!parse(parser, QStringLiteral("inspect"), args, &code))
+    if (!parseCommandLine(parser, QStringLiteral("inspect"), args, &code))
         return code;
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("inspect takes one FILE. Try 'easel-cli inspect --help'."));
@@ -326,7 +264,7 @@ int runImport(const QStringList &args)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the new record as JSON.")});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV file."));
     int code = ExitOk;
-    if (!parse(parser, QStringLiteral("import"), args, &code))
+    if (!parseCommandLine(parser, QStringLiteral("import"), args, &code))
         return code;
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("import takes one FILE. Try 'easel-cli import --help'."));
@@ -374,7 +312,7 @@ int runDatasets(const QStringList &args)
     addCommonOptions(parser);
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON on stdout.")});
     int code = ExitOk;
-    if (!parse(parser, QStringLiteral("datasets"), args, &code))
+    if (!parseCommandLine(parser, QStringLiteral("datasets"), args, &code))
         return code;
     Result<std::unique_ptr<Library>> library = openLibrary(parser);
     if (!library)

@@ -1,5 +1,6 @@
 // easel-cli predict: one row (--row JSON) or a whole CSV file, streamed.
 #include "cli_commands.h"
+#include "cli_support.h"
 
 #include "automl/trainer_registry.h"
 #include "model/batch_predict.h"
@@ -14,81 +15,16 @@
 #include <QJsonObject>
 
 #include <cmath>
-#include <csignal>
 #include <cstdio>
-#include <unistd.h>
 
 namespace easel::cli {
 
 namespace {
 
-void out(const QString &text) { std::fputs(text.toUtf8().constData(), stdout); }
-void err(const QString &text) { std::fputs(text.toUtf8().constData(), stderr); }
-
-TaskContext *g_running = nullptr;
-
-extern "C" void onPredictInterrupt(int)
+//! Input the model cannot score is refused input here.
+int failPredict(const Error &e)
 {
-    if (g_running)
-        g_running->cancel();
-}
-
-struct InterruptGuard
-{
-    explicit InterruptGuard(TaskContext *ctx)
-    {
-        g_running = ctx;
-        std::signal(SIGINT, onPredictInterrupt);
-        std::signal(SIGTERM, onPredictInterrupt);
-    }
-    ~InterruptGuard()
-    {
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
-        g_running = nullptr;
-    }
-};
-
-int codeFor(const Error &e)
-{
-    switch (e.code) {
-    case ErrorCode::NotFound:
-    case ErrorCode::PermissionDenied:
-    case ErrorCode::NotAFile: return ExitNotFound;
-    case ErrorCode::EmptyInput:
-    case ErrorCode::BinaryInput:
-    case ErrorCode::NotCsv:
-    case ErrorCode::BadRow:
-    case ErrorCode::Corrupt:
-    case ErrorCode::InvalidArgument:
-    case ErrorCode::Unsupported: return ExitBadInput;
-    case ErrorCode::Canceled: return ExitCanceled;
-    default: return ExitFailure;
-    }
-}
-
-int fail(const Error &e)
-{
-    err(QStringLiteral("easel-cli: %1\n").arg(e.toString()));
-    return codeFor(e);
-}
-
-int usage(const QString &message)
-{
-    err(QStringLiteral("easel-cli: %1\n").arg(message));
-    return ExitUsage;
-}
-
-TaskContext::ProgressCallback progressPrinter()
-{
-    if (!isatty(STDERR_FILENO))
-        return {};
-    return [](double fraction, const QString &message) {
-        std::fprintf(stderr, "\r\033[K%3d%%  %s", int(std::lround(fraction * 100)), qPrintable(message));
-        if (fraction >= 1.0)
-            std::fputs("\r\033[K", stderr);
-        std::fflush(stderr);
-    };
+    return fail(e, {{ErrorCode::InvalidArgument, ExitBadInput}, {ErrorCode::Unsupported, ExitBadInput}});
 }
 
 QString plain(const QString &text)
@@ -104,14 +40,14 @@ int predictOneRow(const Predictor &predictor, const QString &json, bool asJson, 
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject())
-        return usage(QStringLiteral("--row takes a JSON object such as '{\"age\": \"42\", \"city\": \"Lyon\"}' (%1).")
+        return usageError(QStringLiteral("--row takes a JSON object such as '{\"age\": \"42\", \"city\": \"Lyon\"}' (%1).")
                          .arg(parseError.error != QJsonParseError::NoError ? parseError.errorString()
                                                                            : QStringLiteral("not an object")));
     RowOptions options;
     options.explain = explain;
     Result<RowPrediction> p = predictRow(predictor, doc.object(), options);
     if (!p)
-        return fail(p.error());
+        return failPredict(p.error());
     if (asJson) {
         out(QString::fromUtf8(QJsonDocument(p->toJson()).toJson(QJsonDocument::Indented)));
         return ExitOk;
@@ -158,39 +94,34 @@ int runPredict(const QStringList &args)
         {QStringLiteral("chunk-rows"), QStringLiteral("Rows scored at a time (default 50000)."), QStringLiteral("N")},
         {QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout.")},
     });
-    QStringList full = args;
-    full.prepend(QStringLiteral("easel-cli predict"));
-    if (!parser.parse(full))
-        return usage(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        out(parser.helpText());
-        return ExitOk;
-    }
+    int code = ExitOk;
+    if (!parseCommandLine(parser, QStringLiteral("predict"), args, &code))
+        return code;
     const QStringList positional = parser.positionalArguments();
     const bool oneRow = parser.isSet(QStringLiteral("row"));
     if (oneRow ? positional.size() != 1 : positional.size() != 2)
-        return usage(QStringLiteral("predict takes MODEL.easel and FILE --out OUTPUT.csv, or MODEL.easel --row JSON. "
+        return usageError(QStringLiteral("predict takes MODEL.easel and FILE --out OUTPUT.csv, or MODEL.easel --row JSON. "
                                     "Try 'easel-cli predict --help'."));
     if (!oneRow && !parser.isSet(QStringLiteral("out")))
-        return usage(QStringLiteral("say where to write the predictions with --out OUTPUT.csv."));
+        return usageError(QStringLiteral("say where to write the predictions with --out OUTPUT.csv."));
     BatchOptions batch;
     if (parser.isSet(QStringLiteral("chunk-rows"))) {
         bool ok = false;
         batch.chunkRows = parser.value(QStringLiteral("chunk-rows")).toULongLong(&ok);
         if (!ok || batch.chunkRows == 0)
-            return usage(QStringLiteral("--chunk-rows takes a whole number above 0."));
+            return usageError(QStringLiteral("--chunk-rows takes a whole number above 0."));
     }
     const QString modelPath = positional.at(0);
     const bool asJson = parser.isSet(QStringLiteral("json"));
 
     Result<ModelBundle> bundle = ModelBundle::load(modelPath);
     if (!bundle)
-        return fail(bundle.error());
+        return failPredict(bundle.error());
     TrainerRegistry registry;
     registry.discover();
     Result<std::unique_ptr<Predictor>> opened = Predictor::open(*bundle, registry);
     if (!opened)
-        return fail(Error{opened.error().code, opened.error().message, modelPath});
+        return failPredict(Error{opened.error().code, opened.error().message, modelPath});
     const Predictor &predictor = **opened;
     if (oneRow)
         return predictOneRow(predictor, parser.value(QStringLiteral("row")), asJson,
@@ -198,7 +129,7 @@ int runPredict(const QStringList &args)
 
     const QString file = positional.at(1);
     const QString outPath = parser.value(QStringLiteral("out"));
-    TaskContext ctx(progressPrinter());
+    TaskContext ctx(terminalProgress());
     InterruptGuard guard(&ctx);
     batch.onDrift = [](const DriftReport &drift) {
         for (const QString &w : drift.warnings)
@@ -206,7 +137,7 @@ int runPredict(const QStringList &args)
     };
     Result<BatchReport> report = predictCsv(predictor, file, outPath, batch, &ctx);
     if (!report)
-        return fail(report.error());
+        return failPredict(report.error());
     for (const QString &w : report->warnings)
         if (!report->drift.warnings.contains(w))
             err(QStringLiteral("Warning: %1\n").arg(plain(w)));

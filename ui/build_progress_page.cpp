@@ -160,6 +160,17 @@ BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
     m_chart->setObjectName(QStringLiteral("scoreTimeline"));
     m_chart->setSuggestedName(QStringLiteral("build score over time"));
     cv->addWidget(m_chart, 1);
+    auto *curveTitle = new QLabel(QStringLiteral("Latest candidate's training curve"), chartPane);
+    curveTitle->setObjectName(QStringLiteral("sectionTitle"));
+    cv->addWidget(curveTitle);
+    m_curve = new ChartWidget(chartPane);
+    m_curve->setAccessibleName(QStringLiteral("Training curve chart"));
+    m_curve->setAccessibleDescription(
+        QStringLiteral("The latest finished candidate's loss on held-out rows after each round or epoch."));
+    m_curve->setObjectName(QStringLiteral("trainingCurve"));
+    m_curve->setSuggestedName(QStringLiteral("training curve"));
+    m_curve->showTrainingCurve({}, QString());
+    cv->addWidget(m_curve, 1);
     m_log = new QPlainTextEdit(chartPane);
     m_log->setAccessibleName(QStringLiteral("Build log"));
     m_log->setAccessibleDescription(QStringLiteral("What Easel is doing, newest last."));
@@ -317,6 +328,8 @@ void BuildProgressPage::onTrialFinished(const TrialRecord &trial)
     ++m_finishedTrials;
     if (ok)
         m_trialPoints.push_back(QPointF(m_clock.elapsed() / 1000.0, trial.score));
+    if (ok && trial.curve.size() >= 2)
+        m_curve->showTrainingCurve(trial.curve, words::family(trial.family));
 
     // Best first: finished trials by score, running and failed ones below.
     std::vector<std::pair<double, int>> order;  // (sort key, row)

@@ -38,6 +38,8 @@ public:
     int finishedTrials() const { return m_finishedTrials; }
     QTableWidget *leaderboard() const { return m_board; }
     ChartWidget *scoreChart() const { return m_chart; }
+    //! The latest finished candidate's training curve.
+    ChartWidget *curveChart() const { return m_curve; }
     QPushButton *stopButton() const { return m_stop; }
     QString statusText() const;
 
@@ -78,6 +80,7 @@ private:
     QPushButton *m_back = nullptr;
     QLabel *m_error = nullptr;
     QTableWidget *m_board = nullptr;
+    ChartWidget *m_curve = nullptr;
     ChartWidget *m_chart = nullptr;
     QPlainTextEdit *m_log = nullptr;
 };

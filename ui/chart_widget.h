@@ -52,6 +52,9 @@ public:
     void showScoreTimeline(const std::vector<QPointF> &trials, const std::vector<QPointF> &best,
                            const QString &metricLabel, double seconds);
 
+    //! A candidate's training curve: its validation loss per boosting round or epoch.
+    void showTrainingCurve(const std::vector<double> &loss, const QString &candidate);
+
     //! Nothing to draw: a centred sentence instead.
     void showMessage(const QString &message);
 

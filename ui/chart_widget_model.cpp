@@ -401,4 +401,33 @@ void ChartWidget::showScoreTimeline(const std::vector<QPointF> &trials, const st
     replot();
 }
 
+void ChartWidget::showTrainingCurve(const std::vector<double> &loss, const QString &candidate)
+{
+    m_redraw = [this, loss, candidate] { showTrainingCurve(loss, candidate); };
+    QVector<double> x, y;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < loss.size(); ++i) {
+        if (!std::isfinite(loss[i]))
+            continue;
+        x << double(i + 1);
+        y << loss[i];
+        lo = std::min(lo, loss[i]);
+        hi = std::max(hi, loss[i]);
+    }
+    if (x.size() < 2) {
+        showMessage(QStringLiteral("A candidate's training curve appears here when one that trains in rounds finishes."));
+        m_redraw = [this, loss, candidate] { showTrainingCurve(loss, candidate); };
+        return;
+    }
+    reset(QStringLiteral("training curve"));
+    auto *line = addGraph();
+    line->setData(x, y);
+    line->setPen(QPen(kBlue, 2.0));
+    styleAxis(xAxis, QStringLiteral("Training step of %1 (round, epoch or iteration)").arg(candidate));
+    styleAxis(yAxis, QStringLiteral("Held-out loss"));
+    xAxis->setRange(1, std::max(2.0, x.back()));
+    yAxis->setRange(paddedRange(lo, hi));
+    replot();
+}
+
 } // namespace easel

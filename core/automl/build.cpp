@@ -323,6 +323,13 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
         std::copy(pred->values.begin(), pred->values.end(), trial->oof.values.begin() + qsizetype(offset * m_outputs));
         const FitReport &report = (*model)->fitReport();
         iterations += report.iterations;
+        if (f == 0 && !report.validCurve.empty()) {
+            // The training curve the progress page draws, thinned to at most 200 points.
+            const size_t n = report.validCurve.size();
+            const size_t step = (n + 199) / 200;
+            for (size_t i = 0; i < n; i += step)
+                trial->record.curve.push_back(report.validCurve[i]);
+        }
         if (report.note.contains(QStringLiteral("deadline")))
             cutShort = true;
 

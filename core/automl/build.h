@@ -63,6 +63,7 @@ struct TrialRecord
     int iterations = 0;         //!< rounds / epochs (mean over folds)
     QString status;             //!< "finished", "pruned", "failed", "canceled", "cut short"
     QString message;            //!< why it failed or was pruned, in plain words
+    std::vector<double> curve;  //!< the first fold's validation loss per round / epoch (at most 200 points)
 
     QJsonObject toJson() const;
 };

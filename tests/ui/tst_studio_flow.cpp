@@ -292,6 +292,9 @@ void TestStudioFlow::stoppedBuildKeepsTheBest()
     BuildProgressPage *progress = m_window->buildProgressPage();
     QVERIFY(progress->isRunning());
     QTRY_VERIFY_WITH_TIMEOUT(progress->finishedTrials() >= 1, 120000);
+    // The first candidate (boosted trees) trains in rounds: its curve is drawn.
+    QTRY_COMPARE_WITH_TIMEOUT(progress->curveChart()->kind(), QStringLiteral("training curve"), 10000);
+    QVERIFY(progress->curveChart()->graphCount() == 1 && progress->curveChart()->graph(0)->dataCount() >= 2);
     QTest::mouseClick(progress->stopButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 120000);
     QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(2).toString()));

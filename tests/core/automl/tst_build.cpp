@@ -61,6 +61,10 @@ private Q_SLOTS:
                                                      QStringLiteral("Gentoo")}));
         QCOMPARE(r->metric, Metric::LogLoss);
         QVERIFY(r->leaderboard.size() >= 2);
+        // Every boosted-tree trial carries its training curve for the progress page.
+        for (const TrialRecord &t : r->leaderboard)
+            if (t.family == QLatin1String("xgboost"))
+                QVERIFY2(t.curve.size() >= 2, qPrintable(QString::number(t.curve.size())));
         QVERIFY2(r->ensembleScore < 0.2, qPrintable(QString::number(r->ensembleScore)));
         // The ensemble is never worse than its best member on the validation rows.
         QVERIFY(r->ensembleScore <= r->bestSingleScore + 1e-9);

@@ -89,31 +89,6 @@ int encodingFold(size_t row, uint64_t seed, int folds)
     return int(mix(seed ^ mix(uint64_t(row))) % uint64_t(folds));
 }
 
-bool parseNumberText(const QString &raw, double *value)
-{
-    const QString text = raw.trimmed();
-    if (text.isEmpty())
-        return false;
-    bool ok = false;
-    const double v = text.toDouble(&ok);
-    if (ok) {
-        *value = v;
-        return true;
-    }
-    const QString lower = text.toLower();
-    if (lower == QLatin1String("true") || lower == QLatin1String("yes") || lower == QLatin1String("t")
-        || lower == QLatin1String("y")) {
-        *value = 1;
-        return true;
-    }
-    if (lower == QLatin1String("false") || lower == QLatin1String("no") || lower == QLatin1String("f")
-        || lower == QLatin1String("n")) {
-        *value = 0;
-        return true;
-    }
-    return false;
-}
-
 //! "2024-05-01", "2024-05-01 13:45:00", "2024-05-01T13:45:00.250" → ms since epoch (UTC); NaN otherwise.
 double parseIsoMs(const QString &raw)
 {

@@ -126,4 +126,39 @@ size_t Table::memoryBytes() const
     return bytes;
 }
 
+bool parseNumberText(const QString &raw, double *value)
+{
+    const QString text = raw.trimmed();
+    if (text.isEmpty())
+        return false;
+    bool ok = false;
+    const double v = text.toDouble(&ok);
+    if (ok) {
+        *value = v;
+        return true;
+    }
+    const QString lower = text.toLower();
+    if (lower == QLatin1String("true") || lower == QLatin1String("yes") || lower == QLatin1String("t")
+        || lower == QLatin1String("y")) {
+        *value = 1;
+        return true;
+    }
+    if (lower == QLatin1String("false") || lower == QLatin1String("no") || lower == QLatin1String("f")
+        || lower == QLatin1String("n")) {
+        *value = 0;
+        return true;
+    }
+    return false;
+}
+
+double numberOrParsed(const Column &column, size_t row)
+{
+    if (column.isMissing(row))
+        return std::numeric_limits<double>::quiet_NaN();
+    if (column.storage() != Storage::String)
+        return column.numberAt(row);
+    double v = 0;
+    return parseNumberText(column.textAt(row), &v) ? v : std::numeric_limits<double>::quiet_NaN();
+}
+
 } // namespace easel

@@ -128,6 +128,14 @@ private:
 
 using TablePtr = std::shared_ptr<const Table>;
 
+//! Text read as a number the way values typed for prediction are: a decimal number,
+//! or true/false, yes/no, t/f, y/n (any case) as 1/0. False for anything else.
+bool parseNumberText(const QString &text, double *value);
+//! The value as a number; a String column's text is read with parseNumberText (NaN
+//! when it is not a number). For tables whose columns were typed differently at
+//! training and at prediction time.
+double numberOrParsed(const Column &column, size_t row);
+
 //! Milliseconds since the epoch → "2024-05-01" (date) or "2024-05-01 13:45:00" (date-time).
 QString formatTimestamp(int64_t ms, bool dateOnly);
 

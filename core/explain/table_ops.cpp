@@ -91,26 +91,6 @@ Column permutedColumn(const Column &c, const std::vector<size_t> &perm)
     return out;
 }
 
-double numericValue(const Column &c, size_t row)
-{
-    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-    if (c.isMissing(row))
-        return nan;
-    if (c.storage() != Storage::String)
-        return c.numberAt(row);
-    const QString text = c.textAt(row).trimmed();
-    bool ok = false;
-    const double v = text.toDouble(&ok);
-    if (ok)
-        return v;
-    const QString lower = text.toLower();
-    if (lower == QLatin1String("true") || lower == QLatin1String("yes") || lower == QLatin1String("t")
-        || lower == QLatin1String("y"))
-        return 1;
-    if (lower == QLatin1String("false") || lower == QLatin1String("no") || lower == QLatin1String("f")
-        || lower == QLatin1String("n"))
-        return 0;
-    return nan;
-}
+double numericValue(const Column &c, size_t row) { return numberOrParsed(c, row); }
 
 } // namespace easel::explain_detail

@@ -14,26 +14,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kMaxProfileLevels = 200;
 
-double valueOf(const Column &c, size_t row)
-{
-    if (c.isMissing(row))
-        return kNaN;
-    if (c.storage() != Storage::String)
-        return c.numberAt(row);
-    const QString text = c.textAt(row).trimmed();
-    bool ok = false;
-    const double v = text.toDouble(&ok);
-    if (ok)
-        return v;
-    const QString lower = text.toLower();
-    if (lower == QLatin1String("true") || lower == QLatin1String("yes") || lower == QLatin1String("t")
-        || lower == QLatin1String("y"))
-        return 1;
-    if (lower == QLatin1String("false") || lower == QLatin1String("no") || lower == QLatin1String("f")
-        || lower == QLatin1String("n"))
-        return 0;
-    return kNaN;
-}
+double valueOf(const Column &c, size_t row) { return numberOrParsed(c, row); }
 
 bool numericKind(ColumnType t) { return isNumeric(t) || t == ColumnType::Boolean; }
 

@@ -141,6 +141,23 @@ Result<double> Booster::evalOneIter(int iteration, const DMatrix &data, const ch
     return value;
 }
 
+namespace {
+
+//! XGBoost's prediction buffer is only valid until the next call: copy it at once.
+PredictOutput copyOutput(const bst_ulong *shape, bst_ulong dim, const float *result)
+{
+    PredictOutput out;
+    size_t count = dim > 0 ? 1 : 0;
+    for (bst_ulong i = 0; i < dim; ++i) {
+        out.shape.push_back(shape[i]);
+        count *= size_t(shape[i]);
+    }
+    out.values.assign(result, result + count);
+    return out;
+}
+
+} // namespace
+
 Result<PredictOutput> Booster::predict(const DMatrix &data, PredictType type, int iterationEnd) const
 {
     const QByteArray config = QStringLiteral(
@@ -154,14 +171,7 @@ Result<PredictOutput> Booster::predict(const DMatrix &data, PredictType type, in
     const int rc = XGBoosterPredictFromDMatrix(handle(), data.handle(), config.constData(), &shape, &dim, &result);
     if (Status s = check(rc, QStringLiteral("XGBoost could not predict")); !s)
         return s.error();
-    PredictOutput out;
-    size_t count = dim > 0 ? 1 : 0;
-    for (bst_ulong i = 0; i < dim; ++i) {
-        out.shape.push_back(shape[i]);
-        count *= size_t(shape[i]);
-    }
-    out.values.assign(result, result + count);
-    return out;
+    return copyOutput(shape, dim, result);
 }
 
 Result<PredictOutput> Booster::predictDense(const float *values, size_t rows, size_t cols, PredictType type,
@@ -187,14 +197,7 @@ Result<PredictOutput> Booster::predictDense(const float *values, size_t rows, si
                                              &result);
     if (Status s = check(rc, QStringLiteral("XGBoost could not predict")); !s)
         return s.error();
-    PredictOutput out;
-    size_t count = dim > 0 ? 1 : 0;
-    for (bst_ulong i = 0; i < dim; ++i) {
-        out.shape.push_back(shape[i]);
-        count *= size_t(shape[i]);
-    }
-    out.values.assign(result, result + count);
-    return out;
+    return copyOutput(shape, dim, result);
 }
 
 Result<QByteArray> Booster::save(const char *format) const

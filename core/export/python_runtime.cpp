@@ -12,7 +12,7 @@ const char *const kRuntime =
 # ---------------------------------------------------------------------------
 # Everything below is the same for every exported model: it reads a CSV the
 # way Easel reads it, prepares the features exactly as Easel's pipelines do
-# (in float32, like Easel), runs each ensemble member on each of its folds,
+# (in float32 like Easel, networks in double), runs each ensemble member on each of its folds,
 # averages the folds, weights the members and writes what `easel-cli predict`
 # writes.
 # ---------------------------------------------------------------------------
@@ -488,7 +488,7 @@ class MlpModel:
         if h["task"] == "multiclass":
             e = np.exp(out - out.max(axis=1, keepdims=True))
             return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
-        return (out[:, 0].astype(np.float32) * np.float32(h["targetStd"]) + np.float32(h["targetMean"])).astype(np.float32)
+        return (out[:, 0] * h["targetStd"] + h["targetMean"]).astype(np.float32)
 
 
 FAMILIES = {"xgboost": XGBoostModel, "random_forest": XGBoostModel, "linear": LinearModel, "mlp": MlpModel}

@@ -130,6 +130,35 @@ struct TabularMlpImpl : torch::nn::Module
         return head->forward(x);
     }
 
+    //! forward() in double precision for prediction (eval mode, no dropout), written out
+    //! operation by operation as the exported Python script computes it, so that the two
+    //! agree to the last float32 bit rather than to float32 rounding noise.
+    torch::Tensor forward64(const torch::Tensor &numeric, const torch::Tensor &cats)
+    {
+        const auto f64 = [](const torch::Tensor &t) { return t.detach().to(torch::kFloat64); };
+        std::vector<torch::Tensor> parts;
+        if (arch.numeric > 0)
+            parts.push_back(numeric.to(torch::kFloat64));
+        for (size_t i = 0; i < embeddings.size(); ++i)
+            parts.push_back(f64(embeddings[i]->weight).index_select(0, cats.select(1, long(i))));
+        torch::Tensor x = parts.size() == 1 ? parts[0] : torch::cat(parts, 1);
+        for (size_t l = 0; l < linears.size(); ++l) {
+            x = torch::matmul(x, f64(linears[l]->weight).t()) + f64(linears[l]->bias);
+            if (!batchNorms.empty()) {
+                const torch::nn::BatchNorm1dImpl &bn = *batchNorms[l];
+                x = (x - f64(bn.running_mean)) / torch::sqrt(f64(bn.running_var) + bn.options.eps()) * f64(bn.weight)
+                    + f64(bn.bias);
+            } else if (!layerNorms.empty()) {
+                const torch::nn::LayerNormImpl &ln = *layerNorms[l];
+                const torch::Tensor mu = x.mean(1, true);
+                const torch::Tensor var = (x - mu).pow(2).mean(1, true);
+                x = (x - mu) / torch::sqrt(var + ln.options.eps()) * f64(ln.weight) + f64(ln.bias);
+            }
+            x = arch.activation == "silu" ? x / (1.0 + torch::exp(-x)) : torch::relu(x);
+        }
+        return torch::matmul(x, f64(head->weight).t()) + f64(head->bias);
+    }
+
     Architecture arch;
     std::vector<torch::nn::Embedding> embeddings;
     std::vector<torch::nn::Linear> linears;
@@ -429,7 +458,7 @@ bool Net::predict(const Batch &x, std::vector<float> *out, std::string *error) c
         const std::shared_ptr<TabularMlpImpl> &m = d->module.ptr();
         for (long s = 0; s < n; s += 8192) {
             const long e = std::min(n, s + 8192);
-            torch::Tensor z = m->forward(t.numeric.slice(0, s, e), t.cats.slice(0, s, e));
+            torch::Tensor z = m->forward64(t.numeric.slice(0, s, e), t.cats.slice(0, s, e));
             switch (arch.task) {
             case Task::Binary:
                 z = torch::sigmoid(z);

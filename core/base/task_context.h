@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <mutex>
 
 namespace easel {
@@ -52,6 +53,15 @@ public:
     //! Makes this context canceled whenever parent is (a child context for one
     //! step of a larger task, with its own progress callback). parent must outlive this.
     void setParent(const TaskContext *parent) { m_parent = parent; }
+
+    //! Seconds until the nearest deadline of this context or its parents; +infinity without one.
+    double secondsLeft() const
+    {
+        double left = m_parent ? m_parent->secondsLeft() : std::numeric_limits<double>::infinity();
+        if (m_hasDeadline)
+            left = std::min(left, std::chrono::duration<double>(m_deadline - std::chrono::steady_clock::now()).count());
+        return left;
+    }
 
 
 private:

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -80,7 +81,7 @@ double outputOf(const Predictions &p, size_t row, ProblemType problem, int cls)
 
 Result<MemberExplanation> explainMember(const MemberView &member, const Table &sample, const std::vector<int> &cls,
                                         ProblemType problem, int outputs, const QStringList &inputs,
-                                        TaskContext *ctx, bool allowExact = true)
+                                        TaskContext *ctx)
 {
     using R = Result<MemberExplanation>;
     const size_t n = sample.rowCount(), C = size_t(inputs.size());
@@ -95,9 +96,7 @@ Result<MemberExplanation> explainMember(const MemberView &member, const Table &s
         const FeatureMatrix x = fold.pipeline->transform(sample);
         const QStringList pipelineInputs = fold.pipeline->inputColumns();
         const size_t F = x.cols + x.catCols;
-        Result<std::vector<float>> contrib =
-            allowExact ? fold.model->contributions(x)
-                       : Result<std::vector<float>>::failure(ErrorCode::Unsupported, QStringLiteral("skipped"));
+        Result<std::vector<float>> contrib = fold.model->contributions(x);
         const int K = outputs;
         if (contrib && contrib->size() == n * size_t(K) * (F + 1)) {
             std::vector<int> target(F, -1);
@@ -465,7 +464,27 @@ Result<ImpactReport> explainGlobal(const Predictor &predictor, const Table &data
     baseScore[M] = computeMetric(metric, problem, truth, blendOf(basePer), threshold);
 
     // Explanations of a smaller sample: tree members' mean |contribution| and the directions.
-    const size_t ne = std::min(n, options.maxExplainRows);
+    // Exact TreeSHAP on a deep random forest costs milliseconds a row and fold model: time it
+    // on a few rows and explain only as many as fit a share of the time left (at least 16).
+    size_t ne = std::min(n, options.maxExplainRows);
+    for (size_t m = 0; m < M && ne > 16; ++m) {
+        if (members[m].family != QLatin1String("random_forest"))
+            continue;
+        const size_t probeRows = std::min<size_t>(ne, 8);
+        std::vector<size_t> probe(probeRows);
+        std::iota(probe.begin(), probe.end(), size_t(0));
+        const std::vector<int> probeCls(probeRows, problem == ProblemType::Binary ? 1 : problem == ProblemType::Multiclass ? 0 : -1);
+        const auto started = std::chrono::steady_clock::now();
+        if (Result<MemberExplanation> e = explainMember(members[m], subsetTable(sample, probe), probeCls, problem,
+                                                        outputs, inputs, ctx);
+            !e)
+            return R(e.error());
+        const double perRow =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() / double(probeRows);
+        const double allowed = std::min(options.maxExplainSeconds, 0.25 * (ctx ? ctx->secondsLeft() : 1e9));
+        if (perRow > 0)
+            ne = std::clamp(size_t(allowed / perRow), std::min<size_t>(ne, 16), ne);
+    }
     std::vector<size_t> firstRows(ne);
     std::iota(firstRows.begin(), firstRows.end(), size_t(0));
     const Table explainSample = subsetTable(sample, firstRows);
@@ -478,11 +497,7 @@ Result<ImpactReport> explainGlobal(const Predictor &predictor, const Table &data
     std::vector<bool> treeMember(M, false);
     for (size_t m = 0; m < M; ++m) {
         reportProgress(ctx, 0.05 + 0.15 * double(m) / double(M), QStringLiteral("Explaining the models"));
-        // Exact TreeSHAP on a deep forest costs milliseconds a row and fold; over many
-        // rows the occlusion estimate (and permutation importance below) serves.
-        const bool exact = members[m].family != QLatin1String("random_forest");
-        Result<MemberExplanation> e =
-            explainMember(members[m], explainSample, cls, problem, outputs, inputs, ctx, exact);
+        Result<MemberExplanation> e = explainMember(members[m], explainSample, cls, problem, outputs, inputs, ctx);
         if (!e)
             return R(e.error());
         for (size_t i = 0; i < ne * C; ++i)
@@ -561,6 +576,7 @@ Result<ImpactReport> explainGlobal(const Predictor &predictor, const Table &data
     ImpactReport report;
     report.metric = metricName(metric);
     report.rows = n;
+    report.explainedRows = ne;
     report.repeats = repeats;
     report.method = QStringLiteral("Tree models: mean size of each column's exact contribution; other models: how much "
                                    "%1 worsens when the column's values are shuffled (%2 times on %3 rows). Members "

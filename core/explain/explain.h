@@ -89,6 +89,7 @@ struct ImpactReport
     std::vector<ColumnImpactEntry> columns;  //!< largest share first
     QString metric;                          //!< metricName() used for permutation importance
     size_t rows = 0;                         //!< rows the permutation used
+    size_t explainedRows = 0;                //!< rows whose contributions gave the tree shares and directions
     int repeats = 0;
     QString method;                          //!< plain words on how the shares were found
 
@@ -109,7 +110,9 @@ struct ExplainOptions
     //! out-of-fold predictions. Empty: every fold model scores every row (averaged).
     std::vector<std::vector<size_t>> foldValidRows;
     size_t maxRows = 3000;           //!< permutation importance on at most this many rows (a fixed random sample)
-    size_t maxExplainRows = 200;     //!< rows for mean |contribution| and direction (TreeSHAP on deep forests costs ~8 ms a row)
+    size_t maxExplainRows = 200;     //!< rows for mean |contribution| and direction
+    double maxExplainSeconds = 10;   //!< fewer rows (≥ 16) when TreeSHAP of a random forest would take longer
+                                     //!< (or a quarter of the context's time left): deep forests cost ms a row
     int repeats = 3;                 //!< shuffles per column
     uint64_t seed = 0;
 };

@@ -163,6 +163,38 @@ private Q_SLOTS:
         QCOMPARE(back.columns.front().column, r->columns.front().column);
     }
 
+    //! Random-forest members get exact TreeSHAP shares too; when TreeSHAP of a deep forest
+    //! would take too long, fewer rows are explained (never fewer than 16).
+    void forestImpactUsesTreeShapOnFewerRowsWhenSlow()
+    {
+        auto bundle = buildBundle(*m_regression, "target", {"random_forest"}, 5, m_registry, false);
+        QVERIFY(bundle);
+        auto predictor = open(*bundle);
+        QVERIFY(predictor);
+        QCOMPARE(predictor->families(), QStringList{QStringLiteral("random_forest")});
+        ExplainOptions patient;  // TreeSHAP of a deep forest costs ~0.1–0.5 s a row here
+        patient.maxExplainRows = 24;
+        patient.maxExplainSeconds = 1e9;
+        Result<ImpactReport> all = explainGlobal(*predictor, *m_regression, patient);
+        QVERIFY2(all.ok(), qPrintable(all.error().message));
+        QCOMPARE(all->explainedRows, size_t(24));
+        ExplainOptions hurried;
+        hurried.maxExplainSeconds = 1e-6;
+        Result<ImpactReport> few = explainGlobal(*predictor, *m_regression, hurried);
+        QVERIFY2(few.ok(), qPrintable(few.error().message));
+        QCOMPARE(few->explainedRows, size_t(16));
+        for (const ImpactReport *r : {&*all, &*few}) {
+            std::map<QString, double> by;
+            for (const ColumnImpactEntry &c : r->columns)
+                by[c.column] = c.percent;
+            for (const char *informative : {"x1", "x2"})
+                for (const char *noise : {"x_noise1", "x_noise2"})
+                    QVERIFY2(by[informative] > by[noise], qPrintable(QStringLiteral("%1 %2 % vs %3 %4 % (%5 rows)")
+                                                                         .arg(informative).arg(by[informative]).arg(noise)
+                                                                         .arg(by[noise]).arg(r->explainedRows)));
+        }
+    }
+
     void annotatedBundleStoresImpactAndProfile()
     {
         const QJsonArray impact = m_binaryBundle->manifest.value("column_impact").toArray();

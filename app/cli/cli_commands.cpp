@@ -210,6 +210,7 @@ int runInspect(const QStringList &args)
             return fail(Error{ErrorCode::InvalidArgument,
                               QStringLiteral("there is no column named '%1'.").arg(profileOptions.target), file});
     }
+    const double readSeconds = timer.nsecsElapsed() / 1e9;
     TaskContext statsContext(terminalProgress());
     statsContext.setParent(&ctx);
     const Profile profile = profileTable(table, profileOptions, &statsContext);
@@ -242,6 +243,10 @@ int runInspect(const QStringList &args)
         {QStringLiteral("duplicate_rows"), qint64(profile.duplicateRows)},
         {QStringLiteral("seconds"), seconds},
     };
+    QJsonObject phases{{QStringLiteral("read"), readSeconds}};
+    for (const auto &[phase, phaseSeconds] : profile.phaseSeconds)
+        phases.insert(phase, phaseSeconds);
+    root.insert(QStringLiteral("phase_seconds"), phases);
     if (profileOptions.correlations) {
         QJsonObject correlations{{QStringLiteral("pearson"), profile.pearson.toJson()},
                                  {QStringLiteral("association"), profile.association.toJson()}};

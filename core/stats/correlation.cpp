@@ -2,11 +2,14 @@
 #include "stats/radix_sort.h"
 
 #include <QJsonArray>
+#include <QThread>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <numeric>
+#include <thread>
 #include <unordered_map>
 
 namespace easel {
@@ -298,58 +301,47 @@ inline double valueOf(int64_t v) { return v == kMissingInt64 ? kNaN : double(v);
 inline double valueOf(double v) { return std::isfinite(v) ? v : kNaN; }
 inline double valueOf(int8_t v) { return v == kMissingBool ? kNaN : double(v); }
 
-//! pearsonPair over two columns read in place (no copies: the table may be large).
-template<typename A, typename B>
-double pearsonRaw(const A *a, const B *b, size_t rows)
+//! Sums of one column pair over the rows where both are present, values shifted
+//! by a value of each column (one pass stays accurate when the mean is far from 0).
+struct PairSums
 {
-    double sx = 0, sy = 0;
-    int64_t n = 0;
-    for (size_t r = 0; r < rows; ++r) {
-        const double x = valueOf(a[r]), y = valueOf(b[r]);
-        if (std::isnan(x) || std::isnan(y))
-            continue;
-        sx += x;
-        sy += y;
-        ++n;
+    double n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+};
+
+//! Rows [begin, end) of a column as shifted doubles (0 where missing) and a 0/1 presence mask.
+void loadBlock(const Column &c, size_t begin, size_t end, double shift, double *x, double *present)
+{
+    const auto load = [&](const auto *v) {
+        for (size_t r = begin; r < end; ++r) {
+            const double d = valueOf(v[r]);
+            const bool ok = !std::isnan(d);
+            x[r - begin] = ok ? d - shift : 0.0;
+            present[r - begin] = ok ? 1.0 : 0.0;
+        }
+    };
+    switch (c.storage()) {
+    case Storage::Int64: load(c.int64s().data()); break;
+    case Storage::Float64: load(c.doubles().data()); break;
+    case Storage::Bool: load(c.bools().data()); break;
+    case Storage::String: std::fill(x, x + (end - begin), 0.0); std::fill(present, present + (end - begin), 0.0); break;
     }
-    if (n < 2)
-        return kNaN;
-    const double mx = sx / double(n), my = sy / double(n);
-    double sxx = 0, syy = 0, sxy = 0;
-    for (size_t r = 0; r < rows; ++r) {
-        const double x = valueOf(a[r]), y = valueOf(b[r]);
-        if (std::isnan(x) || std::isnan(y))
-            continue;
-        const double dx = x - mx, dy = y - my;
-        sxx += dx * dx;
-        syy += dy * dy;
-        sxy += dx * dy;
-    }
-    return ratio(sxy, std::sqrt(sxx * syy));
 }
 
-template<typename A>
-double pearsonWith(const A *a, const Column &y, size_t rows)
+double firstPresent(const Column &c)
 {
-    switch (y.storage()) {
-    case Storage::Int64: return pearsonRaw(a, y.int64s().data(), rows);
-    case Storage::Float64: return pearsonRaw(a, y.doubles().data(), rows);
-    case Storage::Bool: return pearsonRaw(a, y.bools().data(), rows);
+    const auto first = [&](const auto &v) {
+        for (const auto &e : v)
+            if (const double d = valueOf(e); !std::isnan(d))
+                return d;
+        return 0.0;
+    };
+    switch (c.storage()) {
+    case Storage::Int64: return first(c.int64s());
+    case Storage::Float64: return first(c.doubles());
+    case Storage::Bool: return first(c.bools());
     case Storage::String: break;
     }
-    return kNaN;
-}
-
-double pearsonColumns(const Column &x, const Column &y)
-{
-    const size_t rows = std::min(x.size(), y.size());
-    switch (x.storage()) {
-    case Storage::Int64: return pearsonWith(x.int64s().data(), y, rows);
-    case Storage::Float64: return pearsonWith(x.doubles().data(), y, rows);
-    case Storage::Bool: return pearsonWith(x.bools().data(), y, rows);
-    case Storage::String: break;
-    }
-    return kNaN;
+    return 0.0;
 }
 
 } // namespace
@@ -358,13 +350,90 @@ CorrelationMatrix pearsonCorrelation(const Table &table, TaskContext *ctx)
 {
     std::vector<size_t> indices;
     CorrelationMatrix m = emptyMatrix(table, isCorrelationNumeric, &indices);
-    // Pairs read the columns in place, two passes each (as pandas' nancorr): no
-    // per-column copies, so memory stays at the table's size on large data.
-    forEachPair(int(indices.size()), ctx, QStringLiteral("Correlating columns"), 0.0, 1.0, [&](int i, int j) {
-        setSymmetric(m, i, j, pearsonColumns(table.column(indices[size_t(i)]), table.column(indices[size_t(j)])));
-    });
+    const size_t k = indices.size();
+    if (k == 0)
+        return m;
+    // One pass over blocks of rows, all pairs at once, branch-free sums over a 0/1
+    // presence mask (pairwise deletion as pandas' nancorr). Memory: two small
+    // buffers per column and thread; the table is read in place.
+    size_t rows = table.rowCount();
+    std::vector<double> shift(k);
+    for (size_t i = 0; i < k; ++i) {
+        rows = std::min(rows, table.column(indices[i]).size());
+        shift[i] = firstPresent(table.column(indices[i]));
+    }
+    constexpr size_t kBlock = 4096;
+    const size_t blocks = (rows + kBlock - 1) / kBlock;
+    const size_t pairs = k * (k + 1) / 2;
+    const int threads = std::max(1, std::min(QThread::idealThreadCount(), int(blocks)));
+    std::vector<std::vector<PairSums>> partial(size_t(threads), std::vector<PairSums>(pairs, PairSums{}));
+    std::atomic<size_t> next{0};
+    const auto work = [&](int t) {
+        std::vector<double> x(k * kBlock), present(k * kBlock);
+        std::vector<PairSums> &acc = partial[size_t(t)];
+        for (size_t b; (b = next.fetch_add(1)) < blocks;) {
+            if (isCanceled(ctx))
+                return;
+            const size_t begin = b * kBlock, end = std::min(rows, begin + kBlock), len = end - begin;
+            for (size_t i = 0; i < k; ++i)
+                loadBlock(table.column(indices[i]), begin, end, shift[i], x.data() + i * kBlock,
+                          present.data() + i * kBlock);
+            size_t p = 0;
+            for (size_t i = 0; i < k; ++i)
+                for (size_t j = i; j < k; ++j, ++p) {
+                    const double *xa = x.data() + i * kBlock, *va = present.data() + i * kBlock;
+                    const double *xb = x.data() + j * kBlock, *vb = present.data() + j * kBlock;
+                    double n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+#pragma omp simd reduction(+ : n, sx, sy, sxx, syy, sxy)
+                    for (size_t r = 0; r < len; ++r) {
+                        const double a = xa[r] * vb[r], c = xb[r] * va[r];
+                        n += va[r] * vb[r];
+                        sx += a;
+                        sy += c;
+                        sxx += a * a;
+                        syy += c * c;
+                        sxy += a * c;
+                    }
+                    PairSums &s = acc[p];
+                    s.n += n;
+                    s.sx += sx;
+                    s.sy += sy;
+                    s.sxx += sxx;
+                    s.syy += syy;
+                    s.sxy += sxy;
+                }
+            reportProgress(ctx, double(b + 1) / double(blocks), QStringLiteral("Correlating columns"));
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t)
+        pool.emplace_back(work, t);
+    work(0);
+    for (std::thread &t : pool)
+        t.join();
     if (isCanceled(ctx))
         return {};
+    size_t p = 0;
+    for (size_t i = 0; i < k; ++i)
+        for (size_t j = i; j < k; ++j, ++p) {
+            PairSums s;
+            for (const std::vector<PairSums> &part : partial) {
+                s.n += part[p].n;
+                s.sx += part[p].sx;
+                s.sy += part[p].sy;
+                s.sxx += part[p].sxx;
+                s.syy += part[p].syy;
+                s.sxy += part[p].sxy;
+            }
+            double r = kNaN;
+            if (s.n >= 2) {
+                const double cov = s.sxy - s.sx * s.sy / s.n;
+                const double vx = std::max(0.0, s.sxx - s.sx * s.sx / s.n);
+                const double vy = std::max(0.0, s.syy - s.sy * s.sy / s.n);
+                r = ratio(cov, std::sqrt(vx * vy));
+            }
+            setSymmetric(m, int(i), int(j), r);
+        }
     return m;
 }
 

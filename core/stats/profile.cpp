@@ -1,5 +1,7 @@
 #include "stats/profile.h"
 
+#include <QElapsedTimer>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -39,12 +41,19 @@ private:
 Profile profileTable(const Table &table, const ProfileOptions &options, TaskContext *ctx)
 {
     Profile p;
+    QElapsedTimer clock;
+    clock.start();
+    auto lap = [&](const char *phase) {
+        p.phaseSeconds.emplace_back(QString::fromLatin1(phase), double(clock.nsecsElapsed()) / 1e9);
+        clock.restart();
+    };
     {
         Phase stats(ctx, 0.0, 0.5);
         p.columns = computeColumnStats(table, stats.get());
         if (stats.isCanceled())
             return {};
     }
+    lap("statistics");
 #if defined(__GLIBC__)
     // The per-column sort buffers were freed in the worker threads' malloc arenas,
     // which glibc keeps; hand them back so the next phases do not stack on top
@@ -52,9 +61,10 @@ Profile profileTable(const Table &table, const ProfileOptions &options, TaskCont
     malloc_trim(0);
 #endif
     reportProgress(ctx, 0.5, QStringLiteral("Looking for repeated rows"));
-    p.duplicateRows = countDuplicateRows(table);
+    p.duplicateRows = countDuplicateRows(table, &p.columns);
     if (isCanceled(ctx))
         return {};
+    lap("duplicates");
     {
         // Pearson is needed by the warnings even when the matrices are not asked for.
         Phase pearson(ctx, 0.6, 0.65);
@@ -62,17 +72,20 @@ Profile profileTable(const Table &table, const ProfileOptions &options, TaskCont
         if (pearson.isCanceled())
             return {};
     }
+    lap("pearson");
     if (options.correlations) {
         if (options.spearman) {
             Phase spearman(ctx, 0.65, 0.8);
             p.spearman = spearmanCorrelation(table, spearman.get());
             if (spearman.isCanceled())
                 return {};
+            lap("spearman");
         }
         Phase association(ctx, 0.8, 0.85);
         p.association = categoricalAssociation(table, association.get());
         if (association.isCanceled())
             return {};
+        lap("association");
     }
     {
         Phase warnings(ctx, 0.85, 1.0);
@@ -84,6 +97,7 @@ Profile profileTable(const Table &table, const ProfileOptions &options, TaskCont
         if (warnings.isCanceled())
             return {};
     }
+    lap("warnings");
     if (!options.correlations)
         p.pearson = {};
     reportProgress(ctx, 1.0, QStringLiteral("Profile ready"));

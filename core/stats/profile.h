@@ -16,6 +16,8 @@ struct Profile
     CorrelationMatrix pearson;
     CorrelationMatrix spearman;
     CorrelationMatrix association;
+    //! Wall seconds per phase ("statistics", "duplicates", "pearson", …), in order.
+    std::vector<std::pair<QString, double>> phaseSeconds;
 };
 
 struct ProfileOptions

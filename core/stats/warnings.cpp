@@ -1,5 +1,7 @@
 #include "stats/warnings.h"
 
+#include "stats/radix_sort.h"
+
 #include <algorithm>
 #include <bit>
 #include <numeric>
@@ -269,11 +271,15 @@ QJsonObject DataWarning::toJson() const
     return o;
 }
 
-int64_t countDuplicateRows(const Table &table)
+int64_t countDuplicateRows(const Table &table, const std::vector<ColumnStats> *stats)
 {
     const size_t rows = table.rowCount();
     if (rows < 2 || table.columnCount() == 0)
         return 0;
+    if (stats && stats->size() == table.columnCount())
+        for (const ColumnStats &s : *stats)
+            if (s.distinct + (s.missing > 0 ? 1 : 0) == int64_t(rows) && s.missing <= 1)
+                return 0;  // every value of this column differs, so every row does
     // 64-bit hash per row, built column by column; equal hashes are then compared exactly.
     std::vector<uint64_t> hash(rows, 0x9E3779B97F4A7C15ull);
     const auto mix = [](uint64_t h, uint64_t v) {
@@ -320,7 +326,7 @@ int64_t countDuplicateRows(const Table &table)
     std::vector<std::pair<uint64_t, uint32_t>> order(rows);
     for (size_t r = 0; r < rows; ++r)
         order[r] = {hash[r], uint32_t(r)};
-    std::sort(order.begin(), order.end());
+    detail::radixSort(order, [](const std::pair<uint64_t, uint32_t> &e) { return e.first; });
     int64_t duplicates = 0;
     std::vector<uint32_t> firsts;  // rows with a new content in the current hash run
     for (size_t i = 0; i < rows;) {

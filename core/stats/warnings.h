@@ -76,7 +76,9 @@ struct WarningOptions
 std::vector<DataWarning> computeWarnings(const Table &table, const std::vector<ColumnStats> &stats,
                                          const WarningOptions &options = {}, TaskContext *ctx = nullptr);
 
-//! Number of rows that repeat an earlier row exactly.
-int64_t countDuplicateRows(const Table &table);
+//! Number of rows that repeat an earlier row exactly. With the table's column
+//! statistics, a column whose values are all different (an identifier) answers 0
+//! at once.
+int64_t countDuplicateRows(const Table &table, const std::vector<ColumnStats> *stats = nullptr);
 
 } // namespace easel

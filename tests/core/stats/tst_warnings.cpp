@@ -227,6 +227,17 @@ private Q_SLOTS:
         });
         // pandas DataFrame.duplicated().sum(): rows 3, 4, 6 and 8 (NaN equals NaN, -0.0 equals 0.0).
         QCOMPARE(countDuplicateRows(t), 4);
+        const std::vector<ColumnStats> stats = computeColumnStats(t);
+        QCOMPARE(countDuplicateRows(t, &stats), 4);
+        // A column whose values all differ (an identifier) settles it at once; one that
+        // differs except for two missing values does not.
+        const Table withId = withColumn(t, intColumn(QStringLiteral("id"), {0, 1, 2, 3, 4, 5, 6, 7, 8}));
+        const std::vector<ColumnStats> idStats = computeColumnStats(withId);
+        QCOMPARE(countDuplicateRows(withId, &idStats), 0);
+        QCOMPARE(countDuplicateRows(withId), 0);
+        const Table withGaps = withColumn(t, realColumn(QStringLiteral("gappy"), {0, 1, kNaN, 3, kNaN, 5, 6, 7, 8}));
+        const std::vector<ColumnStats> gapStats = computeColumnStats(withGaps);
+        QCOMPARE(countDuplicateRows(withGaps, &gapStats), 1);  // row 4 repeats row 2, missing values and all
         const auto w = ofKind(warningsFor(t), WarningKind::DuplicateRows);
         QCOMPARE(w.size(), size_t(1));
         QCOMPARE(w[0].column, QString());

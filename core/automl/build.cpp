@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <set>
 #include <numeric>
 #include <random>
 
@@ -121,6 +122,13 @@ private:
     double remaining() const { return m_budget - secondsSince(m_start); }
     Result<BuildResult> finish();
     QJsonArray inputSchema(const QStringList &columns) const;
+    //! The ensemble's candidates among ranked (best first) trials with id ≤ upTo: the
+    //! best few of each family, at most 20, so that many close variants of one family
+    //! found by the search do not crowd the other families out.
+    std::vector<Trial *> candidatePool(const std::vector<Trial *> &ranked, size_t upTo) const;
+    //! Is a's score better than b's on the scored rows beyond chance? A paired bootstrap:
+    //! a must win in at least 90 % of the resamples.
+    bool clearlyBetter(const Predictions &a, const Predictions &b) const;
 
     const Table &m_table;
     BuildSpec m_spec;
@@ -132,6 +140,8 @@ private:
     double m_budget = 120;
     double m_reserve = 2;
     int m_threads = 1;
+    //! Standard builds: the trials (ids ≤ this) a quick build would have stopped after.
+    size_t m_quickCut = std::numeric_limits<size_t>::max();
     TargetInfo m_target;
     Metric m_metric = Metric::Rmse;
     int m_outputs = 1;
@@ -263,6 +273,49 @@ FlavourData &Runner::flavourData(FeatureFlavour flavour)
 double Runner::scoreOf(const Predictions &pred) const
 {
     return computeMetric(m_metric, m_target.problem, m_truth, pred, 0.5);
+}
+
+std::vector<Trial *> Runner::candidatePool(const std::vector<Trial *> &ranked, size_t upTo) const
+{
+    constexpr int kPerFamily = 5;
+    constexpr size_t kPool = 20;
+    std::vector<Trial *> pool;
+    std::map<QString, int> perFamily;
+    for (Trial *t : ranked) {
+        if (size_t(t->record.id) > upTo || t->models.empty() || perFamily[t->record.family]++ >= kPerFamily)
+            continue;
+        pool.push_back(t);
+        if (pool.size() == kPool)
+            break;
+    }
+    return pool;
+}
+
+bool Runner::clearlyBetter(const Predictions &a, const Predictions &b) const
+{
+    const size_t n = m_truth.size();
+    const int resamples = n > 20000 ? 100 : 200;
+    std::mt19937_64 rng(m_spec.seed + 7);
+    std::vector<float> truth(n);
+    Predictions ra, rb;
+    ra.rows = rb.rows = n;
+    ra.outputs = rb.outputs = a.outputs;
+    ra.values.resize(a.values.size());
+    rb.values.resize(b.values.size());
+    const size_t k = size_t(std::max(1, a.outputs));
+    int wins = 0;
+    for (int s = 0; s < resamples; ++s) {
+        for (size_t i = 0; i < n; ++i) {
+            const size_t r = size_t(rng() % n);
+            truth[i] = m_truth[r];
+            std::copy_n(a.values.begin() + qsizetype(r * k), k, ra.values.begin() + qsizetype(i * k));
+            std::copy_n(b.values.begin() + qsizetype(r * k), k, rb.values.begin() + qsizetype(i * k));
+        }
+        const double sa = computeMetric(m_metric, m_target.problem, truth, ra, 0.5);
+        const double sb = computeMetric(m_metric, m_target.problem, truth, rb, 0.5);
+        wins += !std::isnan(sa) && (std::isnan(sb) || oriented(sa) > oriented(sb));
+    }
+    return wins >= int(0.9 * resamples);
 }
 
 std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &params, bool allowPruning)
@@ -479,17 +532,45 @@ Result<BuildResult> Runner::finish()
     result.bestSingleScore = finished.front()->record.score;
 
     // Ensemble selection over the best candidates' out-of-fold predictions.
-    const size_t pool = std::min<size_t>(finished.size(), 20);
-    std::vector<const Predictions *> candidates;
-    for (size_t i = 0; i < pool; ++i)
-        candidates.push_back(&finished[i]->oof);
-    const EnsembleSelection selection =
-        m_spec.mode == BuildMode::Preview ? EnsembleSelection{std::vector<double>(pool, 0.0), 0}
-                                          : selectEnsemble(candidates, m_truth, m_metric, m_target.problem, 40, 0.5);
-    std::vector<double> weights = selection.weights;
-    if (m_spec.mode == BuildMode::Preview)
-        weights[0] = 1.0;
-    const Predictions ensemble = blend(candidates, weights);
+    auto ensembleOf = [&](const std::vector<Trial *> &pool, std::vector<double> *weights) {
+        std::vector<const Predictions *> candidates;
+        for (const Trial *t : pool)
+            candidates.push_back(&t->oof);
+        if (m_spec.mode == BuildMode::Preview) {
+            weights->assign(pool.size(), 0.0);
+            weights->front() = 1.0;
+        } else {
+            *weights = selectEnsemble(candidates, m_truth, m_metric, m_target.problem, 40, 0.5).weights;
+        }
+        return blend(candidates, *weights);
+    };
+    std::vector<Trial *> chosen = candidatePool(finished, std::numeric_limits<size_t>::max());
+    std::vector<double> weights;
+    Predictions ensemble = ensembleOf(chosen, &weights);
+    // A standard build keeps the ensemble of the candidates a quick build would have
+    // had unless the search's ensemble is better beyond chance on the scored rows:
+    // choosing among many close candidates on the same rows flatters the winner.
+    if (m_spec.mode == BuildMode::Standard && m_quickCut < m_trials.size()) {
+        std::vector<Trial *> early = candidatePool(finished, m_quickCut);
+        if (!early.empty()) {
+            std::vector<double> earlyWeights;
+            Predictions earlyEnsemble = ensembleOf(early, &earlyWeights);
+            const double full = scoreOf(ensemble), first = scoreOf(earlyEnsemble);
+            if (clearlyBetter(ensemble, earlyEnsemble)) {
+                log(QStringLiteral("The search improved the ensemble from %1 to %2 (%3 = %4 candidates in).")
+                        .arg(first, 0, 'g', 5).arg(full, 0, 'g', 5).arg(metricLabel(m_metric))
+                        .arg(m_trials.size()));
+            } else {
+                log(QStringLiteral("The search's ensemble (%1) is not better beyond chance than the one of the first "
+                                   "%2 candidates (%3); keeping that one.")
+                        .arg(full, 0, 'g', 5).arg(m_quickCut).arg(first, 0, 'g', 5));
+                chosen = std::move(early);
+                weights = std::move(earlyWeights);
+                ensemble = std::move(earlyEnsemble);
+            }
+        }
+    }
+    const size_t pool = chosen.size();
     result.ensembleScore = scoreOf(ensemble);
 
     if (m_target.problem == ProblemType::Binary && isLabelMetric(m_metric)) {
@@ -514,11 +595,11 @@ Result<BuildResult> Runner::finish()
         if (weights[i] <= 0)
             continue;
         double sum = 0;
-        for (const auto &[column, v] : finished[i]->importance)
+        for (const auto &[column, v] : chosen[i]->importance)
             sum += v;
         if (sum <= 0)
             continue;
-        for (const auto &[column, v] : finished[i]->importance) {
+        for (const auto &[column, v] : chosen[i]->importance) {
             impact[column] += weights[i] * v / sum;
             impactTotal += weights[i] * v / sum;
         }
@@ -536,7 +617,7 @@ Result<BuildResult> Runner::finish()
     for (size_t i = 0; i < pool; ++i) {
         if (weights[i] <= 0)
             continue;
-        Trial *t = finished[i];
+        Trial *t = chosen[i];
         const FlavourData &data = m_data[t->flavour];
         QJsonArray folds;
         for (size_t f = 0; f < t->models.size(); ++f) {
@@ -861,24 +942,34 @@ Result<BuildResult> Runner::run()
             if (!std::isnan(m_bestScore) && (std::isnan(bestSoFar) || oriented(m_bestScore) > oriented(bestSoFar))) {
                 bestSoFar = m_bestScore;
                 sinceImprovement = 0;
-            } else if (quick && ++sinceImprovement >= 8) {
+            } else if (++sinceImprovement >= 8 && quick) {
                 log(QStringLiteral("The search stopped improving; finishing the quick build."));
                 break;
             }
+            // Where a quick build would have stopped (no gain for 8 candidates, or its
+            // whole default budget used): the ensemble to beat at the end.
+            if (!quick && m_quickCut == std::numeric_limits<size_t>::max()
+                && (sinceImprovement >= 8 || secondsSince(m_start) >= 0.9 * defaultTimeLimit(BuildMode::Quick)))
+                m_quickCut = m_trials.size();
             // Free the models of candidates that can no longer enter the ensemble.
             if (m_trials.size() > 30) {
                 std::vector<Trial *> byScore;
                 for (const auto &t : m_trials)
-                    if (!t->models.empty())
+                    if (!t->models.empty() && !std::isnan(t->record.score))
                         byScore.push_back(t.get());
                 std::stable_sort(byScore.begin(), byScore.end(), [this](const Trial *a, const Trial *b) {
                     return oriented(a->record.score) > oriented(b->record.score);
                 });
-                for (size_t i = 20; i < byScore.size(); ++i) {
-                    byScore[i]->models.clear();
-                    byScore[i]->oof.values.clear();
-                    byScore[i]->oof.values.shrink_to_fit();
-                }
+                std::set<const Trial *> keep;
+                for (size_t upTo : {std::numeric_limits<size_t>::max(), m_quickCut})
+                    for (const Trial *t : candidatePool(byScore, upTo))
+                        keep.insert(t);
+                for (const auto &t : m_trials)
+                    if (!keep.count(t.get())) {
+                        t->models.clear();
+                        t->oof.values.clear();
+                        t->oof.values.shrink_to_fit();
+                    }
             }
         }
     }

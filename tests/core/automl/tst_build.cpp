@@ -156,6 +156,42 @@ private Q_SLOTS:
         QCOMPARE(a->ensembleScore, b->ensembleScore);
     }
 
+    //! A standard build runs what a quick build runs, then searches on; its final
+    //! ensemble is the quick one unless the search's is better beyond chance.
+    void standardBuildStartsWhereQuickStops()
+    {
+        auto table = load("german_credit.csv");
+        BuildSpec spec;
+        spec.target = QStringLiteral("credit_risk");
+        spec.threads = 1;
+        spec.seed = 3;
+        spec.families = {QStringLiteral("xgboost"), QStringLiteral("linear")};
+        spec.mode = BuildMode::Quick;
+        spec.timeLimitSeconds = 60;
+        Result<BuildResult> quick = runBuild(*table, spec, m_registry);
+        QVERIFY2(quick.ok(), qPrintable(quick.error().toString()));
+        QVERIFY(quick->log.join(QLatin1Char('\n')).contains(QStringLiteral("stopped improving")));
+        spec.mode = BuildMode::Standard;
+        spec.timeLimitSeconds = 30;
+        Result<BuildResult> standard = runBuild(*table, spec, m_registry);
+        QVERIFY2(standard.ok(), qPrintable(standard.error().toString()));
+        QVERIFY2(standard->trials.size() > quick->trials.size(),
+                 qPrintable(QStringLiteral("%1 vs %2").arg(standard->trials.size()).arg(quick->trials.size())));
+        for (size_t i = 0; i < quick->trials.size(); ++i) {
+            QCOMPARE(standard->trials[i].params, quick->trials[i].params);
+            QCOMPARE(standard->trials[i].score, quick->trials[i].score);
+        }
+        const QString log = standard->log.join(QLatin1Char('\n'));
+        const bool kept = log.contains(QStringLiteral("keeping that one"));
+        qInfo("quick: %zu trials, AUC %.5f; standard: %zu trials, AUC %.5f (%s)", quick->trials.size(),
+              quick->ensembleScore, standard->trials.size(), standard->ensembleScore, kept ? "kept" : "improved");
+        QVERIFY2(kept || log.contains(QStringLiteral("The search improved the ensemble")), qPrintable(log));
+        if (kept)
+            QCOMPARE(standard->ensembleScore, quick->ensembleScore);
+        else
+            QVERIFY(standard->ensembleScore > quick->ensembleScore);  // AUC
+    }
+
     void previewIsFast()
     {
         auto table = load("adult.csv");

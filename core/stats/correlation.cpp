@@ -26,8 +26,6 @@ struct NumericColumn
 {
     std::vector<double> x;
     bool complete = true;  //!< no NaN at all
-    std::vector<double> centered;  //!< x - mean, filled only when complete
-    double norm = 0;               //!< |centered|
 };
 
 NumericColumn numericColumn(const Column &column)
@@ -43,20 +41,6 @@ NumericColumn numericColumn(const Column &column)
         c.complete = c.complete && !std::isnan(v);
     }
     return c;
-}
-
-void prepareCentered(NumericColumn &c)
-{
-    if (!c.complete || c.x.empty())
-        return;
-    const double mean = std::accumulate(c.x.begin(), c.x.end(), 0.0) / double(c.x.size());
-    c.centered.resize(c.x.size());
-    double ss = 0;
-    for (size_t r = 0; r < c.x.size(); ++r) {
-        c.centered[r] = c.x[r] - mean;
-        ss += c.centered[r] * c.centered[r];
-    }
-    c.norm = std::sqrt(ss);
 }
 
 double ratio(double cov, double denominator)
@@ -92,19 +76,6 @@ double pearsonPair(const std::vector<double> &x, const std::vector<double> &y)
         sxy += dx * dy;
     }
     return ratio(sxy, std::sqrt(sxx * syy));
-}
-
-double pearsonOf(const NumericColumn &a, const NumericColumn &b)
-{
-    if (a.complete && b.complete && !a.centered.empty() && a.centered.size() == b.centered.size()) {
-        if (a.x.size() < 2)
-            return kNaN;
-        double dot = 0;
-        for (size_t r = 0; r < a.centered.size(); ++r)
-            dot += a.centered[r] * b.centered[r];
-        return ratio(dot, a.norm * b.norm);
-    }
-    return pearsonPair(a.x, b.x);
 }
 
 //! Rows of the present values of x in increasing order of value (the one sort per column).
@@ -186,18 +157,6 @@ void setSymmetric(CorrelationMatrix &m, int i, int j, double v)
     const size_t n = size_t(m.columns.size());
     m.values[size_t(i) * n + size_t(j)] = v;
     m.values[size_t(j) * n + size_t(i)] = v;
-}
-
-std::vector<NumericColumn> numericColumns(const Table &table, const std::vector<size_t> &indices)
-{
-    std::vector<NumericColumn> cols(indices.size());
-    std::vector<size_t> k(indices.size());
-    std::iota(k.begin(), k.end(), size_t(0));
-    QtConcurrent::blockingMap(k, [&](size_t i) {
-        cols[i] = numericColumn(table.column(indices[i]));
-        prepareCentered(cols[i]);
-    });
-    return cols;
 }
 
 //! Codes of a categorical column: 0..levels-1, -1 when missing.
@@ -441,9 +400,11 @@ CorrelationMatrix spearmanCorrelation(const Table &table, TaskContext *ctx)
 {
     std::vector<size_t> indices;
     CorrelationMatrix m = emptyMatrix(table, isCorrelationNumeric, &indices);
-    std::vector<NumericColumn> cols = numericColumns(table, indices);
-    const size_t n = cols.size();
-    // One sort per column; full-column ranks for pairs where both are complete.
+    const size_t n = indices.size();
+    // One sort per column, from a temporary copy of its values; kept per column: its
+    // sorted row order and its full-column average ranks (12 bytes a row, where a
+    // copy, ranks and centred ranks took 28). Ties in the values are ties in the
+    // ranks, so re-ranking over a pair's complete rows needs only these two.
     std::vector<std::vector<uint32_t>> orders(n);
     std::vector<NumericColumn> ranks(n);
     std::vector<size_t> k(n);
@@ -451,16 +412,18 @@ CorrelationMatrix spearmanCorrelation(const Table &table, TaskContext *ctx)
     QtConcurrent::blockingMap(k, [&](size_t i) {
         if (isCanceled(ctx))
             return;
-        orders[i] = sortedRows(cols[i].x);
-        ranks[i].x = averageRanks(cols[i].x, orders[i], [](uint32_t) { return true; });
-        ranks[i].complete = cols[i].complete;
-        prepareCentered(ranks[i]);
+        const NumericColumn values = numericColumn(table.column(indices[i]));
+        orders[i] = sortedRows(values.x);
+        ranks[i].x = averageRanks(values.x, orders[i], [](uint32_t) { return true; });
+        ranks[i].complete = values.complete;
     });
+    if (std::all_of(ranks.begin(), ranks.end(), [](const NumericColumn &c) { return c.complete; }))
+        std::vector<std::vector<uint32_t>>().swap(orders);  // no pair needs re-ranking
     reportProgress(ctx, 0.3, QStringLiteral("Ranking columns"));
     forEachPair(int(n), ctx, QStringLiteral("Correlating ranks"), 0.3, 1.0, [&](int i, int j) {
-        const NumericColumn &a = cols[size_t(i)], &b = cols[size_t(j)];
+        const NumericColumn &a = ranks[size_t(i)], &b = ranks[size_t(j)];
         if (i == j || (a.complete && b.complete)) {
-            setSymmetric(m, i, j, pearsonOf(ranks[size_t(i)], ranks[size_t(j)]));
+            setSymmetric(m, i, j, pearsonPair(a.x, b.x));
             return;
         }
         // Re-rank over the pair's complete rows, walking each column's sorted order;
@@ -470,7 +433,7 @@ CorrelationMatrix spearmanCorrelation(const Table &table, TaskContext *ctx)
             ra = averageRanks(a.x, orders[size_t(i)], [&](uint32_t r) { return !std::isnan(b.x[r]); });
         if (!a.complete)
             rb = averageRanks(b.x, orders[size_t(j)], [&](uint32_t r) { return !std::isnan(a.x[r]); });
-        setSymmetric(m, i, j, pearsonPair(b.complete ? ranks[size_t(i)].x : ra, a.complete ? ranks[size_t(j)].x : rb));
+        setSymmetric(m, i, j, pearsonPair(b.complete ? a.x : ra, a.complete ? b.x : rb));
     });
     if (isCanceled(ctx))
         return {};

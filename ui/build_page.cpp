@@ -4,9 +4,11 @@
 #include "background_job.h"
 #include "chart_widget.h"
 #include "format.h"
+#include "page_parts.h"
 #include "studio_words.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -21,14 +23,23 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <tuple>
+
 #include <cmath>
 
 namespace easel {
 
 namespace {
+
+const QString kQuickText = QStringLiteral("Quick build  ·  about 2 min\nProven settings, then an ensemble.");
+const QString kQuickShort = QStringLiteral("Quick build\nabout 2 min");
+const QString kStandardText = QStringLiteral("Standard build  ·  about 15 min\nTunes each kind of model.");
+const QString kStandardShort = QStringLiteral("Standard build\nabout 15 min");
 constexpr int kPreviewDelayMs = 600;
 constexpr int kUseColumn = 0;
-QColor suggestColor() { return isDark() ? QColor(0xe8, 0xa8, 0x60) : QColor(0xa0, 0x5a, 0x12); }
+// Item text colours, as the light theme's; setItemTone keeps them right in the dark.
+const QString kMutedTone = QStringLiteral("#6b7280");
+const QString kLeftOutTone = QStringLiteral("#a05a12");
 } // namespace
 
 BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
@@ -38,56 +49,32 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     m_previewTimer.setInterval(kPreviewDelayMs);
     connect(&m_previewTimer, &QTimer::timeout, this, &BuildPage::runPreview);
 
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(24, 16, 24, 16);
-    layout->setSpacing(10);
-    auto *title = new QLabel(QStringLiteral("Build a model"), this);
-    title->setObjectName(QStringLiteral("pageTitle"));
-    m_subtitle = new QLabel(this);
-    m_subtitle->setObjectName(QStringLiteral("muted"));
-    layout->addWidget(title);
+    auto *layout = parts::pageLayout(this);
+    layout->addWidget(parts::pageTitle(QStringLiteral("Build a model"), this));
+    m_subtitle = parts::mutedLabel(QString(), this);
     layout->addWidget(m_subtitle);
-    auto *hint = new QLabel(QStringLiteral("Step 2 · Say what to predict. Easel suggests which columns to leave out "
-                                           "and estimates how well it can do before you build."),
-                            this);
-    hint->setObjectName(QStringLiteral("presentationHint"));
-    hint->setWordWrap(true);
-    hint->hide();
-    layout->addWidget(hint);
+    layout->addWidget(parts::presentationHint(QStringLiteral("Step 2 · Say what to predict. Easel suggests which "
+                                                             "columns to leave out and estimates how well it can do "
+                                                             "before you build."),
+                                              this));
 
     m_stack = new QStackedWidget(this);
     layout->addWidget(m_stack, 1);
 
     // Page 0: nothing open yet.
-    auto *empty = new QWidget(m_stack);
-    auto *ev = new QVBoxLayout(empty);
-    ev->addStretch(2);
-    auto *emptyText = new QLabel(QStringLiteral("Open a data set first: Easel builds a model from the rows of one "
-                                                "data set, predicting one of its columns."),
-                                 empty);
-    emptyText->setWordWrap(true);
-    emptyText->setAlignment(Qt::AlignCenter);
-    auto *choose = new QPushButton(QStringLiteral("Choose a data set"), empty);
-    choose->setObjectName(QStringLiteral("primaryButton"));
-    choose->setCursor(Qt::PointingHandCursor);
+    QPushButton *choose = nullptr;
+    m_stack->addWidget(parts::emptyState(QStringLiteral("Open a data set first: Easel builds a model from the rows "
+                                                        "of one data set, predicting one of its columns."),
+                                         QStringLiteral("Choose a data set"), m_stack, &choose));
     connect(choose, &QPushButton::clicked, this, &BuildPage::chooseDatasetRequested);
-    ev->addWidget(emptyText);
-    ev->addSpacing(10);
-    ev->addWidget(choose, 0, Qt::AlignHCenter);
-    ev->addStretch(3);
-    m_stack->addWidget(empty);
 
     // Page 1: the questions on the left, the preview and the build buttons on the right.
     auto *content = new QWidget(m_stack);
     auto *row = new QHBoxLayout(content);
     row->setContentsMargins(0, 0, 0, 0);
     row->setSpacing(16);
-    auto *scroll = new QScrollArea(content);
-    scroll->setObjectName(QStringLiteral("cardScroll"));
-    scroll->setAccessibleName(QStringLiteral("Build settings"));
-    scroll->setAccessibleDescription(QStringLiteral("The build settings; scroll for more."));
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
+    QScrollArea *scroll = parts::scrollArea(content, QStringLiteral("Build settings"),
+                                            QStringLiteral("The build settings; scroll for more."));
     auto *left = new QWidget(scroll);
     auto *lv = new QVBoxLayout(left);
     lv->setContentsMargins(0, 0, 6, 0);
@@ -192,6 +179,7 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     auto *settingsBody = static_cast<QVBoxLayout *>(body);
     auto *form = new QFormLayout;
     form->setLabelAlignment(Qt::AlignLeft);
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);  // a field goes under its label on a narrow window
     m_seed = new QSpinBox(left);
     m_seed->setAccessibleName(QStringLiteral("Seed"));
     m_seed->setAccessibleDescription(QStringLiteral("The same data and seed give the same leaderboard."));
@@ -268,14 +256,13 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
 
     auto *buttons = new QHBoxLayout;
     buttons->setSpacing(12);
-    m_quick = new QPushButton(QStringLiteral("Quick build  ·  about 2 min\nProven settings, then an ensemble."),
-                              right);
+    right->installEventFilter(this);
+    m_quick = new QPushButton(kQuickText, right);
     m_quick->setObjectName(QStringLiteral("quickBuild"));
     m_quick->setAccessibleName(QStringLiteral("Quick build"));
     m_quick->setAccessibleDescription(QStringLiteral("About 2 minutes: proven settings, then an ensemble. Ctrl+B."));
     m_quick->setToolTip(QStringLiteral("Ctrl+B"));
-    m_standard = new QPushButton(QStringLiteral("Standard build  ·  about 15 min\nTunes each kind of model."),
-                                 right);
+    m_standard = new QPushButton(kStandardText, right);
     m_standard->setObjectName(QStringLiteral("standardBuild"));
     m_standard->setAccessibleName(QStringLiteral("Standard build"));
     m_standard->setAccessibleDescription(QStringLiteral("About 15 minutes: tunes each kind of model."));
@@ -298,16 +285,35 @@ BuildPage::~BuildPage()
     cancelJobs();
 }
 
+bool BuildPage::eventFilter(QObject *watched, QEvent *event)
+{
+    // The build buttons say what each build does while the column has room for
+    // both texts side by side (presentation mode on a 1280-pixel screen has not);
+    // else only their name and duration, the rest staying in the tooltip.
+    if (event->type() == QEvent::Resize && m_quick && watched == m_quick->parentWidget()) {
+        const QMargins margins = m_quick->parentWidget()->contentsMargins();
+        const int room = static_cast<QWidget *>(watched)->width() - margins.left() - margins.right();
+        const auto widthFor = [](QPushButton *b, const QString &text) {
+            const QFontMetrics fm(b->font());
+            return b->sizeHint().width() - fm.size(0, b->text()).width() + fm.size(0, text).width();
+        };
+        const bool full = widthFor(m_quick, kQuickText) + widthFor(m_standard, kStandardText) + 12 <= room;
+        for (auto [button, long_, short_] : {std::tuple{m_quick, kQuickText, kQuickShort},
+                                             std::tuple{m_standard, kStandardText, kStandardShort}}) {
+            const QString wanted = full ? long_ : short_;
+            if (button->text() != wanted)
+                button->setText(wanted);
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 QWidget *BuildPage::makeCard(const QString &title, QWidget *parent, QLayout **body)
 {
-    auto *card = new QFrame(parent);
-    card->setObjectName(QStringLiteral("card"));
-    auto *v = new QVBoxLayout(card);
-    v->setContentsMargins(16, 12, 16, 14);
+    QVBoxLayout *v = nullptr;
+    QFrame *card = parts::card(parent, &v, QMargins(16, 12, 16, 14));
     v->setSpacing(8);
-    auto *label = new QLabel(title, card);
-    label->setObjectName(QStringLiteral("sectionTitle"));
-    v->addWidget(label);
+    v->addWidget(parts::sectionTitle(title, card));
     *body = v;
     return card;
 }
@@ -364,7 +370,7 @@ void BuildPage::setDataset(DatasetContentPtr content, const QString &suggestedTa
             item->setText(0, m_content->table->column(i).name());
             item->setData(0, Qt::UserRole, m_content->table->column(i).name());
             item->setText(1, QStringLiteral("checking…"));
-            item->setForeground(1, QColor(0x8a, 0x90, 0x99));
+            setItemTone(item, 1, kMutedTone);
         }
     }
     TablePtr table = m_content->table;
@@ -392,7 +398,7 @@ void BuildPage::onTargetsDetected(const std::vector<TargetChoice> &choices)
                 if (c.problem == ProblemType::Multiclass && c.classes > 0)
                     kind += QStringLiteral(" (%1)").arg(c.classes);
                 item->setText(1, kind);
-                item->setForeground(1, QColor(themed(QStringLiteral("#1f2430"))));
+                setItemTone(item, 1, QString());  // the palette's text colour
             } else {
                 item->setText(1, QStringLiteral("can't be predicted"));
                 item->setFlags(item->flags() & ~(Qt::ItemIsEnabled | Qt::ItemIsSelectable));
@@ -451,9 +457,9 @@ void BuildPage::analyseTarget()
 void BuildPage::onAnalysed(const TargetAnalysis &analysis)
 {
     if (!analysis.ok()) {
-        m_problemText->setText(themedHtml(QStringLiteral("<span style=\"color:#7a1f1f\">%1</span> Choose another column, or "
-                                              "another kind of answer on the right.")
-                                   .arg(analysis.error.message.toHtmlEscaped())));
+        setThemedText(m_problemText, QStringLiteral("<span style=\"color:#7a1f1f\">%1</span> Choose another column, "
+                                                    "or another kind of answer on the right.")
+                                         .arg(analysis.error.message.toHtmlEscaped()));
         m_previewStatus->setText(QStringLiteral("No preview: %1 can't be predicted this way.").arg(m_target));
         m_impact->showMessage(QStringLiteral("Column impact appears here."));
         updateButtons();
@@ -481,12 +487,12 @@ void BuildPage::onAnalysed(const TargetAnalysis &analysis)
         if (suggestion) {
             ++leftOut;
             item->setText(1, QStringLiteral("Left out: ") + suggestion->reason);
-            item->setForeground(1, suggestColor());
+            setItemTone(item, 1, kLeftOutTone);
             item->setToolTip(0, suggestion->message);
             item->setToolTip(1, suggestion->message);
         } else {
             item->setText(1, fmt::typeWords(c.type()));
-            item->setForeground(1, QColor(0x6b, 0x72, 0x80));
+            setItemTone(item, 1, kMutedTone);
         }
     }
     m_columns->resizeColumnToContents(0);
@@ -598,8 +604,8 @@ void BuildPage::showPreview(const PreviewJobResult &result)
     if (!result.ok()) {
         if (result.error.code == ErrorCode::Canceled)
             return;
-        m_previewStatus->setText(themedHtml(QStringLiteral("<span style=\"color:#7a1f1f\">The preview didn't work: %1</span>"))
-                                     .arg(result.error.message.toHtmlEscaped()));
+        setThemedText(m_previewStatus, QStringLiteral("<span style=\"color:#7a1f1f\">The preview didn't work: %1</span>")
+                                           .arg(result.error.message.toHtmlEscaped()));
         m_impact->showMessage(QStringLiteral("No column impact without a preview."));
         emit previewFinished(false);
         return;
@@ -648,8 +654,8 @@ void BuildPage::updateButtons()
     m_quick->setEnabled(ok);
     m_standard->setEnabled(ok);
     const QString why = m_content ? QStringLiteral("Choose what to predict first.") : QStringLiteral("Open a data set first.");
-    m_quick->setToolTip(ok ? QStringLiteral("Start a quick build (Ctrl+B)") : why);
-    m_standard->setToolTip(ok ? QStringLiteral("Start a standard build") : why);
+    m_quick->setToolTip(ok ? QStringLiteral("Start a quick build: proven settings, then an ensemble (Ctrl+B)") : why);
+    m_standard->setToolTip(ok ? QStringLiteral("Start a standard build: tunes each kind of model") : why);
 }
 
 void BuildPage::startQuickBuild()

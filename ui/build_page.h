@@ -69,6 +69,9 @@ signals:
     void chooseDatasetRequested();
     void previewFinished(bool ok);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     QWidget *makeCard(const QString &title, QWidget *parent, QLayout **body);
     void onTargetsDetected(const std::vector<TargetChoice> &choices);

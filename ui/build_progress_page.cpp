@@ -4,6 +4,7 @@
 #include "background_job.h"
 #include "chart_widget.h"
 #include "format.h"
+#include "page_parts.h"
 #include "studio_words.h"
 
 #include <QHBoxLayout>
@@ -57,27 +58,18 @@ BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &BuildProgressPage::redrawChart);
 
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(24, 16, 24, 16);
-    layout->setSpacing(10);
-    m_title = new QLabel(QStringLiteral("Building"), this);
-    m_title->setObjectName(QStringLiteral("pageTitle"));
-    m_subtitle = new QLabel(this);
-    m_subtitle->setObjectName(QStringLiteral("muted"));
+    auto *layout = parts::pageLayout(this);
+    m_title = parts::pageTitle(QStringLiteral("Building"), this);
+    m_subtitle = parts::mutedLabel(QString(), this);
     layout->addWidget(m_title);
     layout->addWidget(m_subtitle);
-    auto *hint = new QLabel(QStringLiteral("Step 3 · Easel tries many kinds of model and keeps score on rows each one "
-                                           "never saw. The best ones are combined at the end."),
-                            this);
-    hint->setObjectName(QStringLiteral("presentationHint"));
-    hint->setWordWrap(true);
-    hint->hide();
-    layout->addWidget(hint);
+    layout->addWidget(parts::presentationHint(QStringLiteral("Step 3 · Easel tries many kinds of model and keeps score "
+                                                             "on rows each one never saw. The best ones are combined "
+                                                             "at the end."),
+                                              this));
 
-    auto *statusCard = new QFrame(this);
-    statusCard->setObjectName(QStringLiteral("card"));
-    auto *sv = new QVBoxLayout(statusCard);
-    sv->setContentsMargins(16, 12, 16, 12);
+    QVBoxLayout *sv = nullptr;
+    QFrame *statusCard = parts::card(this, &sv);
     auto *statusRow = new QHBoxLayout;
     auto *texts = new QVBoxLayout;
     m_status = new QLabel(QStringLiteral("Starting…"), statusCard);
@@ -126,9 +118,7 @@ BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
     auto *boardPane = new QWidget(splitter);
     auto *bv = new QVBoxLayout(boardPane);
     bv->setContentsMargins(0, 0, 0, 0);
-    auto *boardTitle = new QLabel(QStringLiteral("Candidates tried (best first)"), boardPane);
-    boardTitle->setObjectName(QStringLiteral("sectionTitle"));
-    bv->addWidget(boardTitle);
+    bv->addWidget(parts::sectionTitle(QStringLiteral("Candidates tried (best first)"), boardPane));
     m_board = new QTableWidget(0, ColCount, boardPane);
     m_board->setAccessibleName(QStringLiteral("Candidates tried"));
     m_board->setAccessibleDescription(QStringLiteral("Every candidate model tried so far, best first, with its score and time."));
@@ -151,18 +141,16 @@ BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
     auto *chartPane = new QWidget(splitter);
     auto *cv = new QVBoxLayout(chartPane);
     cv->setContentsMargins(0, 0, 0, 0);
-    auto *chartTitle = new QLabel(QStringLiteral("Best score so far"), chartPane);
-    chartTitle->setObjectName(QStringLiteral("sectionTitle"));
-    cv->addWidget(chartTitle);
+    cv->addWidget(parts::sectionTitle(QStringLiteral("Best score so far"), chartPane));
     m_chart = new ChartWidget(chartPane);
     m_chart->setAccessibleName(QStringLiteral("Best score so far chart"));
     m_chart->setAccessibleDescription(QStringLiteral("Each finished candidate's score as a dot and the best so far as a line. Right-click to save it as PNG, SVG or PDF."));
     m_chart->setObjectName(QStringLiteral("scoreTimeline"));
     m_chart->setSuggestedName(QStringLiteral("build score over time"));
+    m_chart->setMinimumHeight(150);  // two charts on a 720 px screen in presentation mode
     cv->addWidget(m_chart, 1);
-    auto *curveTitle = new QLabel(QStringLiteral("Latest candidate's training curve"), chartPane);
-    curveTitle->setObjectName(QStringLiteral("sectionTitle"));
-    cv->addWidget(curveTitle);
+    m_curveTitle = parts::sectionTitle(QStringLiteral("Latest candidate's training curve"), chartPane);
+    cv->addWidget(m_curveTitle);
     m_curve = new ChartWidget(chartPane);
     m_curve->setAccessibleName(QStringLiteral("Training curve chart"));
     m_curve->setAccessibleDescription(
@@ -170,8 +158,11 @@ BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
     m_curve->setObjectName(QStringLiteral("trainingCurve"));
     m_curve->setSuggestedName(QStringLiteral("training curve"));
     m_curve->showTrainingCurve({}, QString());
+    m_curve->setMinimumHeight(150);
     cv->addWidget(m_curve, 1);
-    m_log = new QPlainTextEdit(chartPane);
+    // The log sits under the leaderboard, which has room to spare, so that the
+    // two charts keep theirs on a short screen.
+    m_log = new QPlainTextEdit(boardPane);
     m_log->setAccessibleName(QStringLiteral("Build log"));
     m_log->setAccessibleDescription(QStringLiteral("What Easel is doing, newest last."));
     m_log->setReadOnly(true);
@@ -179,7 +170,7 @@ BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
     m_log->setMaximumHeight(110);
     m_log->setObjectName(QStringLiteral("buildLog"));
     m_log->setPlaceholderText(QStringLiteral("What Easel is doing appears here."));
-    cv->addWidget(m_log);
+    bv->addWidget(m_log);
     splitter->addWidget(boardPane);
     splitter->addWidget(chartPane);
     splitter->setStretchFactor(0, 5);
@@ -193,6 +184,13 @@ BuildProgressPage::~BuildProgressPage()
         m_job->cancel();
         m_job->waitForFinished();
     }
+}
+
+void BuildProgressPage::setPresentation(bool on)
+{
+    for (QWidget *w : {static_cast<QWidget *>(m_curveTitle), static_cast<QWidget *>(m_curve),
+                       static_cast<QWidget *>(m_log)})
+        w->setVisible(!on);
 }
 
 QString BuildProgressPage::statusText() const
@@ -303,7 +301,7 @@ void BuildProgressPage::onTrialStarted(const TrialRecord &trial)
     m_board->setItem(row, ColSeconds, numberCell(0, QString()));
     m_board->setItem(row, ColStatus, cell(QStringLiteral("training…")));
     for (int c = 0; c < ColCount; ++c)
-        m_board->item(row, c)->setForeground(QColor(0x2f, 0x6f, 0xde));
+        setItemTone(m_board->item(row, c), QStringLiteral("#2f6fde"));  // still training: in blue
 }
 
 void BuildProgressPage::onTrialFinished(const TrialRecord &trial)
@@ -322,9 +320,10 @@ void BuildProgressPage::onTrialFinished(const TrialRecord &trial)
     if (!trial.message.isEmpty())
         status->setToolTip(trial.message);
     m_board->setItem(row, ColStatus, status);
-    const QColor color = trial.status == QLatin1String("failed") ? QColor(themed(QStringLiteral("#9b2c2c"))) : QColor(themed(QStringLiteral("#1f2430")));
+    // Failed in red; done in the palette's text colour.
+    const QString tone = trial.status == QLatin1String("failed") ? QStringLiteral("#9b2c2c") : QString();
     for (int c = 0; c < ColCount; ++c)
-        m_board->item(row, c)->setForeground(color);
+        setItemTone(m_board->item(row, c), tone);
     ++m_finishedTrials;
     if (ok)
         m_trialPoints.push_back(QPointF(m_clock.elapsed() / 1000.0, trial.score));

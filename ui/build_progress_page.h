@@ -42,6 +42,9 @@ public:
     ChartWidget *curveChart() const { return m_curve; }
     QPushButton *stopButton() const { return m_stop; }
     QString statusText() const;
+    //! Presentation mode: fewer panels (the training curve and the log fold away,
+    //! so the leaderboard and the best score keep their room on a projector).
+    void setPresentation(bool on);
 
 public slots:
     //! Stops the build; it keeps the best model found so far.
@@ -81,6 +84,7 @@ private:
     QLabel *m_error = nullptr;
     QTableWidget *m_board = nullptr;
     ChartWidget *m_curve = nullptr;
+    QLabel *m_curveTitle = nullptr;
     ChartWidget *m_chart = nullptr;
     QPlainTextEdit *m_log = nullptr;
 };

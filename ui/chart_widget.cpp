@@ -116,6 +116,32 @@ void ChartWidget::changeEvent(QEvent *event)
     }
 }
 
+bool ChartWidget::event(QEvent *event)
+{
+    if (event->type() == QEvent::ScreenChangeInternal || event->type() == QEvent::Show)
+        followPixelRatio();
+    return QCustomPlot::event(event);
+}
+
+void ChartWidget::paintEvent(QPaintEvent *event)
+{
+    // QCustomPlot takes the ratio once, when it is made: a change it was not told
+    // of (a screen's scale changed) is caught here and the chart redrawn sharp.
+    if (!qFuzzyCompare(bufferDevicePixelRatio(), devicePixelRatioF()))
+        QMetaObject::invokeMethod(this, [this] { followPixelRatio(); }, Qt::QueuedConnection);
+    QCustomPlot::paintEvent(event);
+}
+
+bool ChartWidget::followPixelRatio()
+{
+    const double ratio = devicePixelRatioF();
+    if (qFuzzyCompare(bufferDevicePixelRatio(), ratio))
+        return false;
+    setBufferDevicePixelRatio(ratio);
+    replot(QCustomPlot::rpQueuedReplot);
+    return true;
+}
+
 QColor ChartWidget::backgroundColour() const
 {
     return mBackgroundBrush.color();

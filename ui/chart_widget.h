@@ -75,6 +75,10 @@ public:
 protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
     void changeEvent(QEvent *event) override;
+    //! Follows the screen's device pixel ratio (a window moved from a laptop's
+    //! HiDPI screen to a projector, or back): the chart is redrawn at the new one.
+    bool event(QEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
     //! Ctrl+wheel zooms a zoomable chart; a plain wheel scrolls the page around it.
     void wheelEvent(QWheelEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
@@ -86,6 +90,8 @@ private:
     void saveAs(const QString &format);
     bool saveSvg(const QString &path);
     QColor backgroundColour() const;
+    //! Draws into buffers at the widget's current device pixel ratio; true if it changed.
+    bool followPixelRatio();
 
     QString m_kind;
     QString m_suggestedName;

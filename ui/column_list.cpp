@@ -1,6 +1,7 @@
 #include "column_list.h"
 
 #include "format.h"
+#include "theme.h"
 
 #include <QPainter>
 #include <QStyledItemDelegate>
@@ -55,7 +56,7 @@ public:
         p->drawText(QRect(text.left(), text.top(), text.width(), text.height() / 2), Qt::AlignLeft | Qt::AlignVCenter,
                     nm.elidedText(name, Qt::ElideMiddle, text.width()));
         p->setFont(option.font);
-        p->setPen(selected ? option.palette.highlightedText().color() : QColor(0x80, 0x86, 0x8f));
+        p->setPen(selected ? option.palette.highlightedText().color() : QColor(themed(QStringLiteral("#6b7280"))));
         const QString note = index.data(ColumnList::kNoteRole).toString();
         p->drawText(QRect(text.left(), text.top() + text.height() / 2, text.width(), text.height() / 2),
                     Qt::AlignLeft | Qt::AlignVCenter, option.fontMetrics.elidedText(note, Qt::ElideRight, text.width()));

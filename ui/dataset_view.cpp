@@ -6,6 +6,7 @@
 #include "column_card.h"
 #include "column_list.h"
 #include "format.h"
+#include "page_parts.h"
 #include "quality_strip.h"
 #include "table_model.h"
 
@@ -46,7 +47,8 @@ std::vector<QualityNote> notesFor(const DatasetContent &c)
     std::stable_sort(gaps.begin(), gaps.end(),
                      [](const ColumnStats *a, const ColumnStats *b) { return a->missing > b->missing; });
     const auto link = [](const QString &name) {
-        return themedHtml(QStringLiteral("<a href=\"col:%1\" style=\"color:#2f6fde; text-decoration:none\"><b>%2</b></a>"))
+        // In the light theme's colours: the quality strip shows it themed (setThemedText).
+        return QStringLiteral("<a href=\"col:%1\" style=\"color:#2f6fde; text-decoration:none\"><b>%2</b></a>")
             .arg(name.toHtmlEscaped(), name.toHtmlEscaped());
     };
     const auto share = [](const ColumnStats *s) {
@@ -119,9 +121,7 @@ QString strongestPair(const CorrelationMatrix &m)
 DatasetView::DatasetView(QWidget *parent) : QWidget(parent)
 {
     setObjectName(QStringLiteral("datasetView"));
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(24, 16, 24, 16);
-    layout->setSpacing(10);
+    auto *layout = parts::pageLayout(this);
 
     auto *head = new QHBoxLayout;
     auto *back = new QPushButton(QStringLiteral("‹ Data sets"), this);
@@ -133,10 +133,8 @@ DatasetView::DatasetView(QWidget *parent) : QWidget(parent)
     head->addWidget(back, 0, Qt::AlignVCenter);
     auto *titles = new QVBoxLayout;
     titles->setSpacing(0);
-    m_title = new QLabel(this);
-    m_title->setObjectName(QStringLiteral("pageTitle"));
-    m_subtitle = new QLabel(this);
-    m_subtitle->setObjectName(QStringLiteral("muted"));
+    m_title = parts::pageTitle(QString(), this);
+    m_subtitle = parts::mutedLabel(QString(), this);
     titles->addWidget(m_title);
     titles->addWidget(m_subtitle);
     head->addLayout(titles, 1);
@@ -148,13 +146,10 @@ DatasetView::DatasetView(QWidget *parent) : QWidget(parent)
     head->addWidget(build, 0, Qt::AlignVCenter);
     layout->addLayout(head);
 
-    auto *hint = new QLabel(QStringLiteral("Step 1 · Read what each column holds before asking Easel to predict "
-                                           "anything: the types, the gaps, and how the values spread."),
-                            this);
-    hint->setObjectName(QStringLiteral("presentationHint"));
-    hint->setWordWrap(true);
-    hint->hide();
-    layout->addWidget(hint);
+    layout->addWidget(parts::presentationHint(QStringLiteral("Step 1 · Read what each column holds before asking "
+                                                             "Easel to predict anything: the types, the gaps, and how "
+                                                             "the values spread."),
+                                              this));
 
     m_sampleNote = new QLabel(this);
     m_sampleNote->setObjectName(QStringLiteral("sampleNote"));
@@ -264,17 +259,14 @@ DatasetView::DatasetView(QWidget *parent) : QWidget(parent)
     m_correlation->setAccessibleName(QStringLiteral("Correlation heat map"));
     m_correlation->setAccessibleDescription(QStringLiteral("How strongly each pair of number columns moves together, from -1 (blue) to +1 (red). Right-click to save it as PNG, SVG or PDF."));
     m_correlation->setSuggestedName(QStringLiteral("correlations"));
+    m_correlation->setMinimumHeight(160);  // room for the quality notes on a 720 px screen
     corrLayout->addWidget(m_correlationText);
     corrLayout->addWidget(m_correlation, 1);
     m_tabs->addTab(corr, QStringLiteral("Correlations"));
     m_tabs->tabBar()->setAccessibleName(QStringLiteral("Rows or correlations"));
 
-    auto *scroll = new QScrollArea(m_splitter);
-    scroll->setObjectName(QStringLiteral("cardScroll"));
-    scroll->setAccessibleName(QStringLiteral("Column card"));
-    scroll->setAccessibleDescription(QStringLiteral("The selected column's card; scroll for more."));
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
+    QScrollArea *scroll = parts::scrollArea(m_splitter, QStringLiteral("Column card"),
+                                            QStringLiteral("The selected column's card; scroll for more."));
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_card = new ColumnCard(scroll);
     scroll->setWidget(m_card);

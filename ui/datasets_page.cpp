@@ -1,6 +1,7 @@
 #include "datasets_page.h"
 
 #include "dataset_list_model.h"
+#include "page_parts.h"
 
 #include <QFrame>
 #include <QHeaderView>
@@ -18,42 +19,51 @@
 namespace easel {
 
 namespace {
-//! A page with a folded corner and "CSV" on it, drawn rather than shipped.
-QPixmap csvIcon(qreal dpr)
+//! A page with a folded corner and "CSV" on it, drawn rather than shipped: painted
+//! at every paint, so it is sharp at any device pixel ratio and takes the
+//! palette's colours in light and dark.
+class CsvIcon : public QWidget
 {
-    const QSize size(64, 78);
-    QPixmap pixmap(size * dpr);
-    pixmap.setDevicePixelRatio(dpr);
-    pixmap.fill(Qt::transparent);
-    QPainter p(&pixmap);
-    p.setRenderHint(QPainter::Antialiasing);
-    const qreal fold = 18;
-    QPainterPath page;
-    page.moveTo(4, 4);
-    page.lineTo(size.width() - 4 - fold, 4);
-    page.lineTo(size.width() - 4, 4 + fold);
-    page.lineTo(size.width() - 4, size.height() - 4);
-    page.lineTo(4, size.height() - 4);
-    page.closeSubpath();
-    p.setPen(QPen(QColor(0x9a, 0xa3, 0xb2), 2));
-    p.setBrush(QColor(0xf6, 0xf7, 0xf9));
-    p.drawPath(page);
-    QPainterPath corner;
-    corner.moveTo(size.width() - 4 - fold, 4);
-    corner.lineTo(size.width() - 4 - fold, 4 + fold);
-    corner.lineTo(size.width() - 4, 4 + fold);
-    p.drawPath(corner);
-    p.setPen(Qt::NoPen);
-    p.setBrush(QColor(0x2f, 0x6f, 0xde));
-    p.drawRoundedRect(QRectF(10, 40, 44, 20), 4, 4);
-    QFont f = p.font();
-    f.setBold(true);
-    f.setPixelSize(12);
-    p.setFont(f);
-    p.setPen(Qt::white);
-    p.drawText(QRectF(10, 40, 44, 20), Qt::AlignCenter, QStringLiteral("CSV"));
-    return pixmap;
-}
+public:
+    explicit CsvIcon(QWidget *parent) : QWidget(parent)
+    {
+        setFixedSize(64, 78);
+        setAttribute(Qt::WA_TransparentForMouseEvents);
+    }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter p(this);
+        p.setRenderHint(QPainter::Antialiasing);
+        const qreal w = width(), h = height(), fold = 18;
+        QPainterPath page;
+        page.moveTo(4, 4);
+        page.lineTo(w - 4 - fold, 4);
+        page.lineTo(w - 4, 4 + fold);
+        page.lineTo(w - 4, h - 4);
+        page.lineTo(4, h - 4);
+        page.closeSubpath();
+        p.setPen(QPen(QColor(0x9a, 0xa3, 0xb2), 2));
+        p.setBrush(palette().color(QPalette::Base));
+        p.drawPath(page);
+        QPainterPath corner;
+        corner.moveTo(w - 4 - fold, 4);
+        corner.lineTo(w - 4 - fold, 4 + fold);
+        corner.lineTo(w - 4, 4 + fold);
+        p.drawPath(corner);
+        const QRectF badge(10, 40, 44, 20);
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(0x2f, 0x6f, 0xde));
+        p.drawRoundedRect(badge, 4, 4);
+        QFont f = font();
+        f.setBold(true);
+        f.setPixelSize(12);
+        p.setFont(f);
+        p.setPen(Qt::white);
+        p.drawText(badge, Qt::AlignCenter, QStringLiteral("CSV"));
+    }
+};
 } // namespace
 
 DatasetsPage::DatasetsPage(QWidget *parent) : QWidget(parent)
@@ -64,8 +74,7 @@ DatasetsPage::DatasetsPage(QWidget *parent) : QWidget(parent)
     layout->setSpacing(14);
 
     auto *head = new QHBoxLayout;
-    auto *title = new QLabel(QStringLiteral("Data sets"), this);
-    title->setObjectName(QStringLiteral("pageTitle"));
+    QLabel *title = parts::pageTitle(QStringLiteral("Data sets"), this);
     auto *import = new QPushButton(QStringLiteral("Import CSV…"), this);
     import->setObjectName(QStringLiteral("primaryButton"));
     import->setToolTip(QStringLiteral("Bring a CSV file into your library (Ctrl+O)"));
@@ -75,13 +84,10 @@ DatasetsPage::DatasetsPage(QWidget *parent) : QWidget(parent)
     head->addWidget(import);
     layout->addLayout(head);
 
-    auto *hint = new QLabel(QStringLiteral("Step 1 · Bring in a table: one row per example, one column per fact. "
-                                           "Easel reads it, works out what each column holds, and flags problems."),
-                            this);
-    hint->setObjectName(QStringLiteral("presentationHint"));
-    hint->setWordWrap(true);
-    hint->hide();
-    layout->addWidget(hint);
+    layout->addWidget(parts::presentationHint(QStringLiteral("Step 1 · Bring in a table: one row per example, one "
+                                                             "column per fact. Easel reads it, works out what each "
+                                                             "column holds, and flags problems."),
+                                              this));
 
     m_libraryError = new QLabel(this);
     m_libraryError->setObjectName(QStringLiteral("errorBanner"));
@@ -98,11 +104,8 @@ DatasetsPage::DatasetsPage(QWidget *parent) : QWidget(parent)
     dz->setContentsMargins(28, 22, 28, 22);
     dz->setSpacing(10);
     dz->addStretch(1);
-    auto *icon = new QLabel(m_dropZone);
-    icon->setPixmap(csvIcon(devicePixelRatioF()));
-    icon->setAlignment(Qt::AlignHCenter);
-    m_dropIcon = icon;
-    dz->addWidget(icon);
+    m_dropIcon = new CsvIcon(m_dropZone);
+    dz->addWidget(m_dropIcon, 0, Qt::AlignHCenter);
     auto *dropTitle = new QLabel(QStringLiteral("Drop a CSV file here, or open a sample"), m_dropZone);
     dropTitle->setObjectName(QStringLiteral("dropTitle"));
     dropTitle->setAlignment(Qt::AlignHCenter);

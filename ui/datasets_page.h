@@ -50,7 +50,7 @@ private:
     DatasetListModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QFrame *m_dropZone = nullptr;
-    QLabel *m_dropIcon = nullptr;
+    QWidget *m_dropIcon = nullptr;
     QVBoxLayout *m_layout = nullptr;
     QLabel *m_libraryError = nullptr;
     QLabel *m_listTitle = nullptr;

@@ -100,6 +100,7 @@ MainWindow::MainWindow(const QString &libraryPath, QWidget *parent)
         emit buildFinished(ok, modelId, message);
     });
     connect(m_modelsPage, &ModelsPage::buildRequested, this, &MainWindow::showBuild);
+    connect(m_predictPage, &PredictPage::buildRequested, this, &MainWindow::showBuild);
     connect(m_modelsPage, &ModelsPage::predictRequested, this, &MainWindow::showPredict);
     connect(m_modelsPage, &ModelsPage::modelLoaded, m_predictPage, &PredictPage::setModel);
     connect(m_modelsPage, &ModelsPage::exportFinished, this, [this](bool, const QString &message) {
@@ -149,9 +150,10 @@ MainWindow::MainWindow(const QString &libraryPath, QWidget *parent)
             m_computeLabel->setToolTip(info.gpuAvailable ? QStringLiteral("Gradient-boosted trees can train on the GPU.")
                                                          : info.gpuReason);
             if (m_railCompute)
-                m_railCompute->setText(QStringLiteral("This computer\nCPU · %1 threads · %2")
+                // No-break spaces keep "2 threads" and "no GPU" whole where the rail wraps the line.
+                m_railCompute->setText(QStringLiteral("This computer\nCPU · %1\u00a0threads · %2")
                                            .arg(QThread::idealThreadCount())
-                                           .arg(info.gpuAvailable ? QStringLiteral("GPU") : QStringLiteral("no GPU")));
+                                           .arg(info.gpuAvailable ? QStringLiteral("GPU") : QStringLiteral("no\u00a0GPU")));
         });
 
     QSettings settings;
@@ -221,8 +223,9 @@ void MainWindow::buildRail()
     line->setStyleSheet(QStringLiteral("background:#343b4a;"));
     v->addWidget(line);
     auto *compute = new QLabel(
-        QStringLiteral("This computer\nCPU · %1 threads").arg(QThread::idealThreadCount()), rail);
+        QStringLiteral("This computer\nCPU · %1\u00a0threads").arg(QThread::idealThreadCount()), rail);
     compute->setObjectName(QStringLiteral("railCompute"));
+    compute->setWordWrap(true);  // the rail is narrow, and presentation mode makes the text bigger
     v->addWidget(compute);
     m_railCompute = compute;
     static_cast<QHBoxLayout *>(centralWidget()->layout())->addWidget(rail);
@@ -618,6 +621,7 @@ void MainWindow::setPresentationMode(bool on)
     QApplication::setFont(font);
     qApp->setStyleSheet(easel::styleSheet(on ? kPresentationScale : 1.0));
     m_datasetView->setPresentation(on);
+    m_progressPage->setPresentation(on);
     for (QLabel *hint : findChildren<QLabel *>(QStringLiteral("presentationHint")))
         hint->setVisible(on);
     statusBar()->showMessage(on ? QStringLiteral("Presentation mode: press F11 to leave.")

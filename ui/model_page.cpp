@@ -4,6 +4,7 @@
 #include "background_job.h"
 #include "chart_widget.h"
 #include "format.h"
+#include "page_parts.h"
 #include "studio_words.h"
 
 #include "export/bundle_export.h"
@@ -45,52 +46,25 @@ public:
         return a.toString() < b.toString();
     }
 };
-
-QLabel *mutedLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setObjectName(QStringLiteral("muted"));
-    label->setWordWrap(true);
-    return label;
-}
 } // namespace
 
 ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
 {
     setObjectName(QStringLiteral("modelsPage"));
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(24, 16, 24, 16);
-    layout->setSpacing(10);
-    auto *pageTitle = new QLabel(QStringLiteral("Models"), this);
-    pageTitle->setObjectName(QStringLiteral("pageTitle"));
-    layout->addWidget(pageTitle);
-    auto *hint = new QLabel(QStringLiteral("Step 4 · The answer first: how good the model is in plain words, then the "
-                                           "evidence, measured on rows it never trained on."),
-                            this);
-    hint->setObjectName(QStringLiteral("presentationHint"));
-    hint->setWordWrap(true);
-    hint->hide();
-    layout->addWidget(hint);
+    auto *layout = parts::pageLayout(this);
+    layout->addWidget(parts::pageTitle(QStringLiteral("Models"), this));
+    layout->addWidget(parts::presentationHint(QStringLiteral("Step 4 · The answer first: how good the model is in "
+                                                             "plain words, then the evidence, measured on rows it "
+                                                             "never trained on."),
+                                              this));
 
     m_stack = new QStackedWidget(this);
     layout->addWidget(m_stack, 1);
-    auto *empty = new QWidget(m_stack);
-    auto *ev = new QVBoxLayout(empty);
-    ev->addStretch(2);
-    auto *emptyText = new QLabel(QStringLiteral("No models yet. Open a data set, choose what to predict and press "
-                                                "Quick build: the model appears here."),
-                                 empty);
-    emptyText->setWordWrap(true);
-    emptyText->setAlignment(Qt::AlignCenter);
-    auto *go = new QPushButton(QStringLiteral("Build a model"), empty);
-    go->setObjectName(QStringLiteral("primaryButton"));
-    go->setCursor(Qt::PointingHandCursor);
+    QPushButton *go = nullptr;
+    m_stack->addWidget(parts::emptyState(QStringLiteral("No models yet. Open a data set, choose what to predict and "
+                                                        "press Quick build: the model appears here."),
+                                         QStringLiteral("Build a model"), m_stack, &go));
     connect(go, &QPushButton::clicked, this, &ModelsPage::buildRequested);
-    ev->addWidget(emptyText);
-    ev->addSpacing(10);
-    ev->addWidget(go, 0, Qt::AlignHCenter);
-    ev->addStretch(3);
-    m_stack->addWidget(empty);
 
     auto *content = new QWidget(m_stack);
     auto *row = new QHBoxLayout(content);
@@ -116,12 +90,8 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     m_loading->setWordWrap(true);
     m_detailStack->addWidget(m_loading);
 
-    auto *scroll = new QScrollArea(m_detailStack);
-    scroll->setObjectName(QStringLiteral("cardScroll"));
-    scroll->setAccessibleName(QStringLiteral("Model details"));
-    scroll->setAccessibleDescription(QStringLiteral("The chosen model's answer and evidence; scroll for more."));
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
+    QScrollArea *scroll = parts::scrollArea(m_detailStack, QStringLiteral("Model details"),
+                                            QStringLiteral("The chosen model's answer and evidence; scroll for more."));
     auto *detail = new QWidget(scroll);
     auto *dv = new QVBoxLayout(detail);
     dv->setContentsMargins(0, 0, 8, 0);
@@ -135,7 +105,7 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     titles->setSpacing(0);
     m_title = new QLabel(detail);
     m_title->setObjectName(QStringLiteral("cardTitle"));
-    m_subtitle = mutedLabel(QString(), detail);
+    m_subtitle = parts::mutedLabel(QString(), detail);
     titles->addWidget(m_title);
     titles->addWidget(m_subtitle);
     head->addLayout(titles, 1);
@@ -165,17 +135,13 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     dv->addWidget(m_note);
 
     // The answer, then every metric.
-    auto *answer = new QFrame(detail);
-    answer->setObjectName(QStringLiteral("card"));
-    auto *av = new QVBoxLayout(answer);
-    av->setContentsMargins(18, 14, 18, 14);
+    QVBoxLayout *av = nullptr;
+    QFrame *answer = parts::card(detail, &av, QMargins(18, 14, 18, 14));
     m_headline = new QLabel(answer);
     m_headline->setObjectName(QStringLiteral("headline"));
     m_headline->setWordWrap(true);
-    m_exact = mutedLabel(QString(), answer);
-    m_plain = new QLabel(answer);
-    m_plain->setObjectName(QStringLiteral("sectionTitle"));
-    m_plain->setWordWrap(true);
+    m_exact = parts::mutedLabel(QString(), answer);
+    m_plain = parts::sectionTitle(QString(), answer);
     av->addWidget(m_headline);
     av->addWidget(m_plain);
     av->addWidget(m_exact);
@@ -193,14 +159,11 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     grid->setHorizontalSpacing(12);
     grid->setVerticalSpacing(12);
     const auto makeChart = [&](const QString &name, ChartWidget **chart, QLabel **title, QLabel **caption) {
-        auto *frame = new QFrame(detail);
-        frame->setObjectName(QStringLiteral("card"));
-        auto *v = new QVBoxLayout(frame);
-        v->setContentsMargins(14, 10, 14, 10);
+        QVBoxLayout *v = nullptr;
+        QFrame *frame = parts::card(detail, &v, QMargins(14, 10, 14, 10));
         v->setSpacing(4);
-        *title = new QLabel(frame);
-        (*title)->setObjectName(QStringLiteral("sectionTitle"));
-        *caption = mutedLabel(QString(), frame);
+        *title = parts::sectionTitle(QString(), frame);
+        *caption = parts::mutedLabel(QString(), frame);
         *chart = new ChartWidget(frame);
         (*chart)->setObjectName(name);
         (*chart)->setMinimumHeight(280);
@@ -226,14 +189,10 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     dv->addLayout(grid);
 
     // The candidates and the settings.
-    auto *boardCard = new QFrame(detail);
-    boardCard->setObjectName(QStringLiteral("card"));
-    auto *bv = new QVBoxLayout(boardCard);
-    bv->setContentsMargins(14, 10, 14, 10);
-    auto *boardTitle = new QLabel(QStringLiteral("Candidates (best first)"), boardCard);
-    boardTitle->setObjectName(QStringLiteral("sectionTitle"));
-    bv->addWidget(boardTitle);
-    bv->addWidget(mutedLabel(QStringLiteral("Every model Easel tried. The final model combines the best of them."),
+    QVBoxLayout *bv = nullptr;
+    QFrame *boardCard = parts::card(detail, &bv, QMargins(14, 10, 14, 10));
+    bv->addWidget(parts::sectionTitle(QStringLiteral("Candidates (best first)"), boardCard));
+    bv->addWidget(parts::mutedLabel(QStringLiteral("Every model Easel tried. The final model combines the best of them."),
                              boardCard));
     m_board = new QTableWidget(0, 5, boardCard);
     m_board->setObjectName(QStringLiteral("modelLeaderboard"));
@@ -255,13 +214,9 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     bv->addWidget(m_board);
     dv->addWidget(boardCard);
 
-    auto *settingsCard = new QFrame(detail);
-    settingsCard->setObjectName(QStringLiteral("card"));
-    auto *sv = new QVBoxLayout(settingsCard);
-    sv->setContentsMargins(14, 10, 14, 12);
-    auto *settingsTitle = new QLabel(QStringLiteral("Build settings"), settingsCard);
-    settingsTitle->setObjectName(QStringLiteral("sectionTitle"));
-    sv->addWidget(settingsTitle);
+    QVBoxLayout *sv = nullptr;
+    QFrame *settingsCard = parts::card(detail, &sv, QMargins(14, 10, 14, 12));
+    sv->addWidget(parts::sectionTitle(QStringLiteral("Build settings"), settingsCard));
     m_settings = new QLabel(settingsCard);
     m_settings->setWordWrap(true);
     m_settings->setAccessibleName(QStringLiteral("Build settings"));
@@ -346,7 +301,7 @@ void ModelsPage::showModel(qint64 modelId)
             if (generation != m_generation)
                 return;
             if (!result.ok()) {
-                m_loading->setText(themedHtml(QStringLiteral("<span style=\"color:#7a1f1f\">Easel couldn't open this model: "
+                setThemedText(m_loading, (QStringLiteral("<span style=\"color:#7a1f1f\">Easel couldn't open this model: "
                                                   "%1</span><br>If the file was moved or deleted, build the model "
                                                   "again from its data set.")
                                        .arg(result.error.toString().toHtmlEscaped())));
@@ -503,8 +458,8 @@ void ModelsPage::fillMetrics(const LoadedModel &m)
             continue;
         auto *chip = new QLabel(m_metricBox);
         chip->setObjectName(QStringLiteral("metricChip"));
-        chip->setText(themedHtml(QStringLiteral("<span style=\"color:#6b7280\">%1</span><br><b>%2</b>"))
-                          .arg(metricLabel(metric).toHtmlEscaped(), words::metricValue(metric, value).toHtmlEscaped()));
+        setThemedText(chip, QStringLiteral("<span style=\"color:#6b7280\">%1</span><br><b>%2</b>")
+                                .arg(metricLabel(metric).toHtmlEscaped(), words::metricValue(metric, value).toHtmlEscaped()));
         chip->setProperty("plain", QStringLiteral("%1 %2").arg(metricLabel(metric), words::metricValue(metric, value)));
         chip->setToolTip(words::metricTip(metric) + QStringLiteral(" ") +
                          metricHeadline(metric, value, m.target));
@@ -555,7 +510,7 @@ void ModelsPage::fillSettings(const LoadedModel &m)
 {
     const QJsonObject build = m.manifest.value(QStringLiteral("build")).toObject();
     const auto row = [](const QString &name, const QString &value) {
-        return themedHtml(QStringLiteral("<tr><td style=\"color:#6b7280; padding:2px 18px 2px 0\">%1</td><td>%2</td></tr>"))
+        return QStringLiteral("<tr><td style=\"color:#6b7280; padding:2px 18px 2px 0\">%1</td><td>%2</td></tr>")
             .arg(name.toHtmlEscaped(), value);
     };
     QString html = QStringLiteral("<table>");
@@ -567,7 +522,7 @@ void ModelsPage::fillSettings(const LoadedModel &m)
                                                                              words::metricTip(m.metric).toHtmlEscaped()));
     html += row(QStringLiteral("Build"), words::modeTitle(build.value(QStringLiteral("mode")).toString()).toHtmlEscaped());
     html += row(QStringLiteral("Seed"), m.manifest.value(QStringLiteral("seed")).toString(build.value(QStringLiteral("seed")).toString()).toHtmlEscaped() +
-                                            themedHtml(QStringLiteral(" <span style=\"color:#6b7280\">(the same data and seed give the same leaderboard)</span>")));
+                                            QStringLiteral(" <span style=\"color:#6b7280\">(the same data and seed give the same leaderboard)</span>"));
     html += row(QStringLiteral("Time limit"), words::duration(build.value(QStringLiteral("time_limit")).toDouble()));
     html += row(QStringLiteral("Took"), words::duration(build.value(QStringLiteral("seconds")).toDouble()));
     html += row(QStringLiteral("Checked by"), build.value(QStringLiteral("validation")).toString().toHtmlEscaped());
@@ -586,7 +541,7 @@ void ModelsPage::fillSettings(const LoadedModel &m)
     html += row(QStringLiteral("Left out"), dropped.isEmpty() ? QStringLiteral("nothing") : dropped.join(QStringLiteral("<br>")));
     html += row(QStringLiteral("File"), QDir::toNativeSeparators(m.path).toHtmlEscaped());
     html += QStringLiteral("</table>");
-    m_settings->setText(html);
+    setThemedText(m_settings, html);
 }
 
 void ModelsPage::chooseExport(const QString &format)

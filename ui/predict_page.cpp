@@ -4,6 +4,7 @@
 #include "background_job.h"
 #include "chart_widget.h"
 #include "format.h"
+#include "page_parts.h"
 #include "studio_words.h"
 
 #include <QComboBox>
@@ -41,31 +42,6 @@ namespace {
 constexpr int kRowDelayMs = 250;
 constexpr int kPreviewRows = 200;
 
-QLabel *muted(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setObjectName(QStringLiteral("muted"));
-    label->setWordWrap(true);
-    return label;
-}
-
-QFrame *cardFrame(QWidget *parent, QVBoxLayout **v)
-{
-    auto *frame = new QFrame(parent);
-    frame->setObjectName(QStringLiteral("card"));
-    *v = new QVBoxLayout(frame);
-    (*v)->setContentsMargins(16, 12, 16, 12);
-    (*v)->setSpacing(6);
-    return frame;
-}
-
-QLabel *sectionTitle(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setObjectName(QStringLiteral("sectionTitle"));
-    return label;
-}
-
 //! Numbers as a person would type them: whole numbers without decimals.
 QString plainNumber(double v, bool integer)
 {
@@ -83,13 +59,9 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     m_rowTimer.setInterval(kRowDelayMs);
     connect(&m_rowTimer, &QTimer::timeout, this, &PredictPage::predictNow);
 
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(24, 16, 24, 16);
-    layout->setSpacing(10);
+    auto *layout = parts::pageLayout(this);
     auto *head = new QHBoxLayout;
-    auto *title = new QLabel(QStringLiteral("Predict"), this);
-    title->setObjectName(QStringLiteral("pageTitle"));
-    head->addWidget(title);
+    head->addWidget(parts::pageTitle(QStringLiteral("Predict"), this));
     head->addStretch(1);
     head->addWidget(new QLabel(QStringLiteral("Model:"), this));
     m_modelBox = new QComboBox(this);
@@ -102,24 +74,21 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     });
     head->addWidget(m_modelBox);
     layout->addLayout(head);
-    m_modelInfo = muted(QString(), this);
+    m_modelInfo = parts::mutedLabel(QString(), this);
     layout->addWidget(m_modelInfo);
-    auto *hint = new QLabel(QStringLiteral("Step 5 · Use the model: type one row and watch the answer and its why "
-                                           "change, or score a whole file at once."),
-                            this);
-    hint->setObjectName(QStringLiteral("presentationHint"));
-    hint->setWordWrap(true);
-    hint->hide();
-    layout->addWidget(hint);
+    layout->addWidget(parts::presentationHint(QStringLiteral("Step 5 · Use the model: type one row and watch the "
+                                                             "answer and its why change, or score a whole file at "
+                                                             "once."),
+                                              this));
 
     m_stack = new QStackedWidget(this);
     layout->addWidget(m_stack, 1);
-    auto *empty = new QLabel(QStringLiteral("No model to predict with yet. Build one first: open a data set, choose "
-                                            "what to predict and press Quick build."),
-                             m_stack);
-    empty->setAlignment(Qt::AlignCenter);
-    empty->setWordWrap(true);
+    QPushButton *build = nullptr;
+    QWidget *empty = parts::emptyState(QStringLiteral("No model to predict with yet. Build one first: open a data set, "
+                                                      "choose what to predict and press Quick build."),
+                                       QStringLiteral("Build a model"), m_stack, &build);
     empty->setObjectName(QStringLiteral("predictEmpty"));
+    connect(build, &QPushButton::clicked, this, &PredictPage::buildRequested);
     m_stack->addWidget(empty);
 
     m_tabs = new QTabWidget(m_stack);
@@ -134,17 +103,13 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     oneRow->setContentsMargins(0, 10, 0, 0);
     oneRow->setSpacing(14);
     QVBoxLayout *fv = nullptr;
-    QFrame *formCard = cardFrame(one, &fv);
-    fv->addWidget(sectionTitle(QStringLiteral("The row"), formCard));
-    fv->addWidget(muted(QStringLiteral("Start from typical values and change any of them; the answer updates as you "
+    QFrame *formCard = parts::card(one, &fv);
+    fv->addWidget(parts::sectionTitle(QStringLiteral("The row"), formCard));
+    fv->addWidget(parts::mutedLabel(QStringLiteral("Start from typical values and change any of them; the answer updates as you "
                                        "type. Leave a field empty if you don't know it."),
                         formCard));
-    auto *scroll = new QScrollArea(formCard);
-    scroll->setObjectName(QStringLiteral("cardScroll"));
-    scroll->setAccessibleName(QStringLiteral("Row to predict"));
-    scroll->setAccessibleDescription(QStringLiteral("A value for each column the model uses; scroll for more."));
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
+    QScrollArea *scroll = parts::scrollArea(formCard, QStringLiteral("Row to predict"),
+                                            QStringLiteral("A value for each column the model uses; scroll for more."));
     m_formHost = new QWidget(scroll);
     m_form = new QFormLayout(m_formHost);
     m_form->setLabelAlignment(Qt::AlignLeft);
@@ -159,17 +124,22 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     fv->addWidget(reset, 0, Qt::AlignLeft);
     oneRow->addWidget(formCard, 4);
 
-    auto *answerPane = new QWidget(one);
+    // The answer and its why scroll together where the window is short (a
+    // projector in presentation mode) rather than making the window taller.
+    QScrollArea *answerScroll = parts::scrollArea(one, QStringLiteral("The answer and why"),
+                                                  QStringLiteral("The prediction for this row and what moved it; scroll for more."));
+    answerScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *answerPane = new QWidget(answerScroll);
     auto *av = new QVBoxLayout(answerPane);
     av->setContentsMargins(0, 0, 0, 0);
     av->setSpacing(12);
     QVBoxLayout *cv = nullptr;
-    QFrame *answerCard = cardFrame(answerPane, &cv);
-    cv->addWidget(sectionTitle(QStringLiteral("The answer"), answerCard));
+    QFrame *answerCard = parts::card(answerPane, &cv);
+    cv->addWidget(parts::sectionTitle(QStringLiteral("The answer"), answerCard));
     m_answer = new QLabel(QStringLiteral("…"), answerCard);
     m_answer->setObjectName(QStringLiteral("answer"));
     m_answer->setWordWrap(true);
-    m_answerDetail = muted(QString(), answerCard);
+    m_answerDetail = parts::mutedLabel(QString(), answerCard);
     m_rowError = new QLabel(answerCard);
     m_rowError->setObjectName(QStringLiteral("errorBanner"));
     m_rowError->setAccessibleName(QStringLiteral("Problem with this row"));
@@ -196,9 +166,9 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     cv->addWidget(m_probabilities);
     av->addWidget(answerCard, 2);
     QVBoxLayout *ev = nullptr;
-    QFrame *whyCard = cardFrame(answerPane, &ev);
-    ev->addWidget(sectionTitle(QStringLiteral("Why"), whyCard));
-    m_explanationCaption = muted(QString(), whyCard);
+    QFrame *whyCard = parts::card(answerPane, &ev);
+    ev->addWidget(parts::sectionTitle(QStringLiteral("Why"), whyCard));
+    m_explanationCaption = parts::mutedLabel(QString(), whyCard);
     ev->addWidget(m_explanationCaption);
     m_explanation = new ChartWidget(whyCard);
     m_explanation->setAccessibleName(QStringLiteral("Why chart"));
@@ -207,7 +177,8 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     m_explanation->setSuggestedName(QStringLiteral("prediction explanation"));
     ev->addWidget(m_explanation, 1);
     av->addWidget(whyCard, 3);
-    oneRow->addWidget(answerPane, 5);
+    answerScroll->setWidget(answerPane);
+    oneRow->addWidget(answerScroll, 5);
     m_tabs->addTab(one, QStringLiteral("One row"));
 
     // Many rows.
@@ -216,7 +187,7 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     mv->setContentsMargins(0, 10, 0, 0);
     mv->setSpacing(10);
     QVBoxLayout *bv = nullptr;
-    QFrame *fileCard = cardFrame(many, &bv);
+    QFrame *fileCard = parts::card(many, &bv);
     auto *fileRow = new QHBoxLayout;
     auto *choose = new QPushButton(QStringLiteral("Choose a CSV…"), fileCard);
     choose->setObjectName(QStringLiteral("primaryButton"));
@@ -227,7 +198,7 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     fileRow->addWidget(choose);
     fileRow->addWidget(m_fileLabel, 1);
     bv->addLayout(fileRow);
-    m_needs = muted(QString(), fileCard);
+    m_needs = parts::mutedLabel(QString(), fileCard);
     bv->addWidget(m_needs);
     auto *progressRow = new QHBoxLayout;
     m_batchBar = new QProgressBar(fileCard);
@@ -257,7 +228,7 @@ PredictPage::PredictPage(QWidget *parent) : QWidget(parent)
     bv->addWidget(m_batchWarnings);
     mv->addWidget(fileCard);
     auto *resultsHead = new QHBoxLayout;
-    resultsHead->addWidget(sectionTitle(QStringLiteral("Results (first %1 rows)").arg(kPreviewRows), many));
+    resultsHead->addWidget(parts::sectionTitle(QStringLiteral("Results (first %1 rows)").arg(kPreviewRows), many));
     resultsHead->addStretch(1);
     m_save = new QPushButton(QStringLiteral("Save as CSV…"), many);
     m_save->setObjectName(QStringLiteral("primaryButton"));
@@ -692,10 +663,10 @@ void PredictPage::onBatchDone(const BatchJobResult &result)
 {
     if (!result.ok()) {
         const bool canceled = result.error.code == ErrorCode::Canceled;
-        m_batchStatus->setText(themedHtml(canceled ? QStringLiteral("Canceled; no file was written.")
-                                        : QStringLiteral("<span style=\"color:#7a1f1f\">%1</span> Fix the file, or "
-                                                         "choose another one.")
-                                              .arg(result.error.toString().toHtmlEscaped())));
+        setThemedText(m_batchStatus, canceled ? QStringLiteral("Canceled; no file was written.")
+                                              : QStringLiteral("<span style=\"color:#7a1f1f\">%1</span> Fix the file, "
+                                                               "or choose another one.")
+                                                    .arg(result.error.toString().toHtmlEscaped()));
         emit batchFinished(false, result.error.toString());
         return;
     }

@@ -66,6 +66,8 @@ public:
     bool saveResults(const QString &path);
 
 signals:
+    //! "Build a model" in the empty state: no model yet.
+    void buildRequested();
     void rowPredicted(bool ok);
     void batchFinished(bool ok, const QString &message);
 

@@ -1,5 +1,7 @@
 #include "quality_strip.h"
 
+#include "theme.h"
+
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QStyle>
@@ -16,8 +18,8 @@ QualityItem::QualityItem(const QualityNote &note, QWidget *parent) : QLabel(pare
     const char *dot = note.severity == QualityNote::Severity::Warning ? "#d97a1e"
                       : note.severity == QualityNote::Severity::Good  ? "#2e9e5b"
                                                                       : "#2f6fde";
-    setText(QStringLiteral("<span style='color:%1; font-size:large'>●</span>&nbsp; %2")
-                .arg(QLatin1String(dot), note.html.isEmpty() ? note.text.toHtmlEscaped() : note.html));
+    setThemedText(this, QStringLiteral("<span style='color:%1; font-size:large'>●</span>&nbsp; %2")
+                            .arg(QLatin1String(dot), note.html.isEmpty() ? note.text.toHtmlEscaped() : note.html));
     if (!note.html.isEmpty()) {
         setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
         connect(this, &QLabel::linkHovered, this, [this](const QString &link) { m_hoveredLink = link; });

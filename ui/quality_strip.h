@@ -17,7 +17,7 @@ struct QualityNote
     Severity severity = Severity::Info;
     QString column;  //!< the column it concerns ("" for the whole table)
     QString text;    //!< a sentence: what it means and what Easel will do
-    QString html;    //!< the same as rich text, with columns as "col:NAME" links (optional)
+    QString html;    //!< the same as rich text in the light theme's colours, with columns as "col:NAME" links (optional)
 };
 
 //! A clickable sentence in the strip; clicking selects its column.

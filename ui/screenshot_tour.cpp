@@ -17,6 +17,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QPixmap>
+#include <QRegularExpression>
 #include <QElapsedTimer>
 #include <QTimer>
 
@@ -35,6 +36,17 @@ ScreenshotTour::ScreenshotTour(MainWindow *window, const QString &directory, con
 void ScreenshotTour::start()
 {
     QDir().mkpath(m_directory);
+    // EASEL_SCREENSHOT_SIZE=WxH (default 1400x900): the window's size, in
+    // device-independent pixels (QT_SCALE_FACTOR=2 makes the PNGs twice as big).
+    QSize size(1400, 900);
+    static const QRegularExpression wxh(QStringLiteral("^(\\d+)x(\\d+)$"));
+    const QRegularExpressionMatch m = wxh.match(qEnvironmentVariable("EASEL_SCREENSHOT_SIZE"));
+    if (m.hasMatch())
+        size = QSize(m.captured(1).toInt(), m.captured(2).toInt());
+    m_window->resize(size);
+    // EASEL_SCREENSHOT_PRESENTATION=1: the whole tour in presentation mode.
+    m_presentation = qEnvironmentVariableIntValue("EASEL_SCREENSHOT_PRESENTATION") != 0;
+    m_window->setPresentationMode(m_presentation);
     QTimer::singleShot(900, this, [this] {
         shoot(QStringLiteral("01-data-sets-empty.png"));
         connect(m_window, &MainWindow::importFinished, this, [this](bool ok, const QString &message) {
@@ -83,7 +95,7 @@ void ScreenshotTour::afterOpened()
     });
     steps->push_back([this] { shoot(QStringLiteral("05-presentation-mode.png")); });
     steps->push_back([this] {
-        m_window->setPresentationMode(false);
+        m_window->setPresentationMode(m_presentation);
         m_window->showDatasets();
     });
     steps->push_back([this] { shoot(QStringLiteral("06-data-sets-list.png")); });

@@ -16,7 +16,9 @@ class MainWindow;
 //! its preview, a build in progress, the model page (penguins species, then an
 //! abalone Rings regression), both Predict tabs, and the model, predict and data
 //! set pages in the dark appearance. Used by scripts/screenshots.sh
-//! through the hidden option `easel --screenshot-dir DIR [FILE]`.
+//! through the hidden option `easel --screenshot-dir DIR [FILE]`. The window is
+//! EASEL_SCREENSHOT_SIZE (WxH, default 1400x900) and, with
+//! EASEL_SCREENSHOT_PRESENTATION=1, in presentation mode throughout.
 class ScreenshotTour : public QObject
 {
     Q_OBJECT
@@ -43,6 +45,7 @@ private:
     QString m_directory;
     QString m_csvPath;
     int m_failures = 0;
+    bool m_presentation = false;  //!< EASEL_SCREENSHOT_PRESENTATION: the whole tour in presentation mode
 };
 
 } // namespace easel

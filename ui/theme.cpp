@@ -3,7 +3,11 @@
 #include <QApplication>
 #include <QEvent>
 #include <QHash>
+#include <QLabel>
 #include <QPalette>
+#include <QTableWidget>
+#include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 #include <QSettings>
 #include <QStyle>
 #include <QRegularExpression>
@@ -37,9 +41,11 @@ QMainWindow, #datasetsPage, #datasetView, #buildPage, #buildProgressPage, #model
 #stopButton:hover { background: #fdecec; }
 #stopButton:disabled { color: #b9a0a0; }
 #exportButton {
-    background: #ffffff; color: #1f2430; border: 1px solid #cfd5de; border-radius: 6px; padding: 7px 16px; font-weight: 500;
+    background: #ffffff; color: #1f2430; border: 1px solid #cfd5de; border-radius: 6px; padding: 7px 30px 7px 16px;
+    font-weight: 500;
 }
 #exportButton:hover { background: #eef4ff; border-color: #2f6fde; }
+#exportButton::menu-indicator { subcontrol-origin: padding; subcontrol-position: center right; right: 10px; }
 #primaryButton:disabled { background: #a9c0ea; }
 QTreeWidget { background: #ffffff; border: 1px solid #e1e4e9; border-radius: 6px; }
 QTreeWidget::item { padding: 3px 2px; }
@@ -54,7 +60,7 @@ QTreeWidget::item { padding: 3px 2px; }
 #rail QToolButton:hover:enabled { background: #2c3342; color: white; }
 #rail QToolButton:checked { background: #3a4457; color: white; font-weight: 600; }
 #rail QToolButton:disabled { color: #5d6575; }
-#railCompute { color: #8d95a5; font-size: 9pt; padding: 8px 4px 2px 6px; }
+#railCompute { color: #8d95a5; font-size: 9pt; padding: 8px 0 2px 6px; }
 #pageTitle { font-size: 19pt; font-weight: 600; color: #1f2430; }
 #sectionTitle { font-size: 11pt; font-weight: 600; color: #1f2430; }
 #muted { color: #6b7280; }
@@ -146,6 +152,7 @@ const QHash<QString, QString> &darkColours()
         {QStringLiteral("#fafbfc"), QStringLiteral("#22262e")},
         {QStringLiteral("#f1f3f6"), QStringLiteral("#2a2f39")},
         {QStringLiteral("#eceef2"), QStringLiteral("#16191e")},
+        {QStringLiteral("#a05a12"), QStringLiteral("#e8a860")},  // "left out" notes
     };
     return map;
 }
@@ -314,16 +321,101 @@ ChartColors chartColors()
 
 QString themed(const QString &lightColour)
 {
-    return s_dark ? darkColours().value(lightColour.toLower(), lightColour) : lightColour;
+    if (!s_dark)
+        return lightColour;
+    const QString key = lightColour.toLower();
+    if (key == QLatin1String("#2f6fde"))
+        return QStringLiteral("#6ea2ff");  // links and text in the accent blue: brighter on dark
+    return darkColours().value(key, lightColour);
 }
 
 QString themedHtml(const QString &html)
 {
     if (!s_dark)
         return html;
-    QString out = html;
-    out.replace(QStringLiteral("#2f6fde"), QStringLiteral("#6ea2ff"), Qt::CaseInsensitive);  // links
-    return darkened(out);
+    static const QRegularExpression colour(
+        QStringLiteral("((?:color|background(?:-color)?)\\s*:\\s*)(#[0-9a-fA-F]{6})\\b"));
+    QString out;
+    qsizetype last = 0;
+    for (auto it = colour.globalMatch(html); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        out += html.mid(last, m.capturedStart(2) - last);
+        out += themed(m.captured(2));
+        last = m.capturedEnd(2);
+    }
+    out += html.mid(last);
+    return out;
+}
+
+namespace {
+// Where themed texts and items remember what they were given.
+const char *const kLightHtml = "easelLightHtml";
+const char *const kShownHtml = "easelShownHtml";
+constexpr int kToneRole = Qt::UserRole + 0x7e5;
+
+void retintLabel(QLabel *label)
+{
+    const QVariant light = label->property(kLightHtml);
+    if (!light.isValid())
+        return;
+    if (label->text() != label->property(kShownHtml).toString()) {
+        // Set some other way since: no longer ours to re-colour.
+        label->setProperty(kLightHtml, QVariant());
+        label->setProperty(kShownHtml, QVariant());
+        return;
+    }
+    const QString html = themedHtml(light.toString());
+    label->setProperty(kShownHtml, html);
+    label->setText(html);
+}
+
+QVariant toneBrush(const QVariant &tone)
+{
+    return tone.isValid() ? QVariant(QBrush(QColor(themed(tone.toString())))) : QVariant();
+}
+
+//! Every themed label, tree and table item in the application, in the current appearance.
+void retintAll()
+{
+    for (QWidget *w : QApplication::allWidgets()) {
+        if (auto *label = qobject_cast<QLabel *>(w)) {
+            retintLabel(label);
+        } else if (auto *tree = qobject_cast<QTreeWidget *>(w)) {
+            for (QTreeWidgetItemIterator it(tree); *it; ++it)
+                for (int c = 0; c < (*it)->columnCount(); ++c)
+                    if (const QVariant tone = (*it)->data(c, kToneRole); tone.isValid())
+                        (*it)->setData(c, Qt::ForegroundRole, toneBrush(tone));
+        } else if (auto *table = qobject_cast<QTableWidget *>(w)) {
+            for (int r = 0; r < table->rowCount(); ++r)
+                for (int c = 0; c < table->columnCount(); ++c)
+                    if (QTableWidgetItem *item = table->item(r, c))
+                        if (const QVariant tone = item->data(kToneRole); tone.isValid())
+                            item->setData(Qt::ForegroundRole, toneBrush(tone));
+        }
+    }
+}
+} // namespace
+
+void setThemedText(QLabel *label, const QString &lightHtml)
+{
+    const QString html = themedHtml(lightHtml);
+    label->setProperty(kLightHtml, lightHtml);
+    label->setProperty(kShownHtml, html);
+    label->setText(html);
+}
+
+void setItemTone(QTreeWidgetItem *item, int column, const QString &lightColour)
+{
+    const QVariant tone = lightColour.isEmpty() ? QVariant() : QVariant(lightColour);
+    item->setData(column, kToneRole, tone);
+    item->setData(column, Qt::ForegroundRole, toneBrush(tone));
+}
+
+void setItemTone(QTableWidgetItem *item, const QString &lightColour)
+{
+    const QVariant tone = lightColour.isEmpty() ? QVariant() : QVariant(lightColour);
+    item->setData(kToneRole, tone);
+    item->setData(Qt::ForegroundRole, toneBrush(tone));
 }
 
 QString styleSheet(double scale)
@@ -367,6 +459,9 @@ void applyTheme(QApplication &app)
         app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     app.setPalette(s_dark ? darkPalette() : lightPalette(app));
     app.setStyleSheet(styleSheet(s_scale));
+    // What the style sheet and palette cannot reach: colours written into rich
+    // text and item data. Re-coloured now, not when a page is next refreshed.
+    retintAll();
     s_applying = false;
 }
 

@@ -3,7 +3,10 @@
 #include <QColor>
 
 class QApplication;
+class QLabel;
 class QString;
+class QTableWidgetItem;
+class QTreeWidgetItem;
 
 namespace easel {
 
@@ -30,8 +33,19 @@ bool systemPrefersDark();
 QString themed(const QString &lightColour);
 
 //! Rich text built in code with the light theme's colours ("<span style=\"color:#6b7280\">"),
-//! its colours turned into the current appearance's.
+//! its colours turned into the current appearance's. Only colours in CSS
+//! (color:, background:) change; the text itself is left alone.
 QString themedHtml(const QString &html);
+
+//! Shows rich text written with the light theme's colours on label, in the
+//! current appearance, and keeps it so: whenever the appearance changes the
+//! label is re-coloured at once (until its text is set some other way).
+void setThemedText(QLabel *label, const QString &lightHtml);
+//! An item's text colour, given as a light-theme colour ("#6b7280"): set now in
+//! the current appearance and again whenever the appearance changes. An empty
+//! colour goes back to the palette's text colour.
+void setItemTone(QTreeWidgetItem *item, int column, const QString &lightColour);
+void setItemTone(QTableWidgetItem *item, const QString &lightColour);
 
 //! The charts' colours in the current appearance.
 struct ChartColors

@@ -11,6 +11,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QIcon>
 #include <QSettings>
 #include <QTemporaryDir>
 
@@ -22,6 +23,10 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("easel"));
     QCoreApplication::setApplicationVersion(QStringLiteral(EASEL_VERSION_STRING));
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Easel"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.easel.Easel"));  // Wayland finds the icon by it
+    // The theme's icon where one is installed, else the bundled SVG (scaled by Qt, never a 1× bitmap).
+    QApplication::setWindowIcon(
+        QIcon::fromTheme(QStringLiteral("org.easel.Easel"), QIcon(QStringLiteral(":/icons/org.easel.Easel.svg"))));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Easel: a no-code machine-learning studio for tabular data."));
@@ -52,8 +57,7 @@ int main(int argc, char *argv[])
         QString csv = files.value(0);
         if (csv.isEmpty())
             csv = easel::samplesDirectory() + QStringLiteral("/penguins.csv");
-        window.resize(1400, 900);
-        window.show();
+        window.show();  // the tour sizes it (EASEL_SCREENSHOT_SIZE)
         auto *tour = new easel::ScreenshotTour(&window, QDir(screenshotDir).absolutePath(), csv);
         tour->start();
         return app.exec();

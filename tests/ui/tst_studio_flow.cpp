@@ -8,11 +8,22 @@
 #include "build_page.h"
 #include "build_progress_page.h"
 #include "chart_widget.h"
+#include "column_card.h"
 #include "dataset_view.h"
+#include "datasets_page.h"
+#include "layout_fit.h"
 #include "main_window.h"
 #include "model_page.h"
 #include "predict_page.h"
+#include "quality_strip.h"
+#include "samples.h"
+#include "theme.h"
 #include "unnamed_controls.h"
+
+#include <QApplication>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QTreeWidget>
 
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -78,6 +89,76 @@ private:
 
 } // namespace
 
+namespace {
+
+//! Where a window at size does not fit: its minimum size, the size it was forced
+//! to, or a page wider or taller than the room it has; empty when it fits.
+QStringList fitProblems(QMainWindow *window, QWidget *page, const QString &where, const QSize &size)
+{
+    QStringList problems;
+    const QSize need = window->minimumSizeHint();
+    if (need.width() > size.width())
+        problems << QStringLiteral("%1: the window needs %2 px of width:\n  › %3")
+                        .arg(where)
+                        .arg(need.width())
+                        .arg(widestChain(window, true));
+    if (need.height() > size.height())
+        problems << QStringLiteral("%1: the window needs %2 px of height:\n  › %3")
+                        .arg(where)
+                        .arg(need.height())
+                        .arg(widestChain(window, false));
+    if (window->width() > size.width() || window->height() > size.height())
+        problems << QStringLiteral("%1: the window was forced to %2×%3").arg(where).arg(window->width()).arg(window->height());
+    const QSize pageNeed = layoutMinimum(page);
+    if (pageNeed.width() > page->width() || pageNeed.height() > page->height())
+        problems << QStringLiteral("%1: the page needs %2×%3 but has %4×%5:\n  › %6")
+                        .arg(where)
+                        .arg(pageNeed.width())
+                        .arg(pageNeed.height())
+                        .arg(page->width())
+                        .arg(page->height())
+                        .arg(widestChain(page, pageNeed.width() > page->width()));
+    // Inside the page, nothing may need sideways scrolling (or be cut where that is off).
+    for (QScrollArea *area : page->findChildren<QScrollArea *>()) {
+        if (!area->isVisible() || !area->widget())
+            continue;
+        const int need = layoutMinimum(area->widget()).width(), room = area->viewport()->width();
+        if (need > room)
+            problems << QStringLiteral("%1: the scroll area \"%2\" needs %3 px of width but has %4:\n  › %5")
+                            .arg(where, area->accessibleName())
+                            .arg(need)
+                            .arg(room)
+                            .arg(widestChain(area->widget(), true));
+    }
+    // Push buttons draw their text unwrapped: narrower than it, they cut it off.
+    for (QPushButton *button : page->findChildren<QPushButton *>()) {
+        if (button->isVisible() && !button->text().isEmpty() && button->width() < button->sizeHint().width())
+            problems << QStringLiteral("%1: the button \"%2\" is %3 px wide, its text needs %4")
+                            .arg(where, button->text().section(QLatin1Char('\n'), 0, 0))
+                            .arg(button->width())
+                            .arg(button->sizeHint().width());
+    }
+    return problems;
+}
+
+//! The text colour a label is drawn in (its style sheet's colour, through its palette).
+QColor textColour(const QWidget *label)
+{
+    return label->palette().color(QPalette::WindowText);
+}
+
+//! The colours written into a label's rich text ("color:#6b7280" → "#6b7280").
+QStringList inlineColours(const QString &html)
+{
+    static const QRegularExpression colour(QStringLiteral("color\\s*:\\s*(#[0-9a-fA-F]{6})"));
+    QStringList out;
+    for (auto it = colour.globalMatch(html); it.hasNext();)
+        out << it.next().captured(1).toLower();
+    return out;
+}
+
+} // namespace
+
 class TestStudioFlow : public QObject
 {
     Q_OBJECT
@@ -91,6 +172,8 @@ private slots:
     void predictsOneRow();
     void predictsAFile();
     void everyControlHasAName();
+    void presentationModeFitsA1280By720Screen();
+    void themeSwitchRecoloursEveryLabelAtOnce();
     void stoppedBuildKeepsTheBest();
     void cleanupTestCase();
 
@@ -107,6 +190,7 @@ void TestStudioFlow::initTestCase()
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
     QCoreApplication::setOrganizationName(QStringLiteral("easel-test"));
     QCoreApplication::setApplicationName(QStringLiteral("easel-test-flow"));
+    applyTheme(*qApp);  // as the studio starts: its style, palette and style sheet
     m_window = std::make_unique<MainWindow>();
     m_window->resize(1400, 900);
     m_window->show();
@@ -281,12 +365,198 @@ void TestStudioFlow::everyControlHasAName()
     QVERIFY(!m_window->buildProgressPage()->stopButton()->accessibleDescription().isEmpty());
 }
 
+void TestStudioFlow::presentationModeFitsA1280By720Screen()
+{
+    // A 1366×768 laptop or a 1280×800 projector, less the title bar and a panel:
+    // every page in presentation mode, filled in, fits without clipping or
+    // pushing the window wider than the screen.
+    const QSize screen(1280, 720);
+    m_window->setPresentationMode(true);
+    QStringList problems;
+    const auto settle = [] {
+        // Layout requests climb one parent per round: let them reach the window.
+        for (int i = 0; i < 8; ++i) {
+            QApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+            QApplication::processEvents();
+        }
+    };
+    const auto visit = [&](const QString &where, QWidget *page) {
+        settle();
+        m_window->resize(screen);
+        settle();
+        problems << fitProblems(m_window.get(), page, where, screen);
+    };
+
+    m_window->showDatasets();
+    visit(QStringLiteral("data sets"), m_window->datasetsPage());
+    DatasetView *view = m_window->datasetView();
+    m_window->openDataset(view->datasetId());
+    QTRY_VERIFY_WITH_TIMEOUT(view->isLoaded(), 60000);
+    QVERIFY(view->selectColumn(QStringLiteral("body_mass_g")));
+    visit(QStringLiteral("data set, a number column"), view);
+    QVERIFY(view->selectColumn(QStringLiteral("island")));
+    visit(QStringLiteral("data set, a category column"), view);
+    view->showCorrelations();
+    visit(QStringLiteral("data set, correlations"), view);
+    view->showRows();
+
+    m_window->showBuild();
+    BuildPage *build = m_window->buildPage();
+    QTRY_VERIFY_WITH_TIMEOUT(build->canBuild(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(build->previewReady(), 90000);
+    visit(QStringLiteral("build"), build);
+    // The progress page while a short build runs: its status card is at its tallest then.
+    BuildProgressPage *progress = m_window->buildProgressPage();
+    build->timeLimitBox()->setValue(8);
+    QSignalSpy built(m_window.get(), &MainWindow::buildFinished);
+    build->startQuickBuild();
+    QVERIFY(progress->isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(progress->finishedTrials() >= 2 || !progress->isRunning(), 120000);
+    visit(QStringLiteral("build progress, running"), progress);
+    QTRY_VERIFY_WITH_TIMEOUT(built.count() == 1, 240000);
+    QVERIFY2(built.at(0).at(0).toBool(), qPrintable(built.at(0).at(2).toString()));
+    // Finished (its stacked page counts for the window whichever page is shown).
+    visit(QStringLiteral("build progress, finished"), progress);
+
+    m_window->showModels(m_firstModel);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->modelsPage()->isLoaded(), 60000);
+    visit(QStringLiteral("models"), m_window->modelsPage());
+
+    PredictPage *predict = m_window->predictPage();
+    m_window->showPredict();
+    predict->showOneRow();
+    QTRY_VERIFY_WITH_TIMEOUT(predict->hasPrediction(), 30000);
+    visit(QStringLiteral("predict, one row"), predict);
+    if (!predict->hasResults()) {  // another model since predictsAFile: score the file again
+        QSignalSpy scored(predict, &PredictPage::batchFinished);
+        predict->scoreFile(QStringLiteral(EASEL_SHARED_DATA_DIR "/penguins.csv"));
+        QTRY_VERIFY_WITH_TIMEOUT(scored.count() == 1, 60000);
+    }
+    predict->showManyRows();
+    QVERIFY(predict->hasResults());
+    visit(QStringLiteral("predict, many rows"), predict);
+    predict->showOneRow();
+
+    // The other samples' data set pages: their notes, warnings and columns differ.
+    const qint64 penguins = view->datasetId();
+    for (const QString &sample : {QStringLiteral("abalone.csv"), QStringLiteral("breast_cancer_wisconsin.csv"),
+                                  QStringLiteral("iris.csv")}) {
+        QSignalSpy imported(m_window.get(), &MainWindow::importFinished);
+        m_window->importCsv(samplesDirectory() + QLatin1Char('/') + sample);
+        QTRY_VERIFY_WITH_TIMEOUT(imported.count() == 1, 60000);
+        QVERIFY2(imported.at(0).at(0).toBool(), qPrintable(imported.at(0).at(1).toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(view->isLoaded() && view->datasetId() != penguins, 60000);
+        visit(QStringLiteral("data set %1").arg(sample), view);
+    }
+    // Back to penguins and species, as the tests after this one expect.
+    m_window->openDataset(penguins);
+    QTRY_VERIFY_WITH_TIMEOUT(view->isLoaded() && view->datasetId() == penguins, 60000);
+    m_window->showBuild();
+    QTRY_VERIFY_WITH_TIMEOUT(build->targetsReady(), 30000);
+    QVERIFY(build->selectTarget(QStringLiteral("species")) || build->target() == QStringLiteral("species"));
+    QTRY_VERIFY_WITH_TIMEOUT(build->canBuild(), 30000);
+
+    m_window->setPresentationMode(false);
+    m_window->resize(1400, 900);
+    for (const QString &problem : problems)
+        qWarning("%s", qPrintable(problem));
+    QVERIFY2(problems.isEmpty(), "presentation mode does not fit a 1280×720 screen (the reasons are above)");
+}
+
+void TestStudioFlow::themeSwitchRecoloursEveryLabelAtOnce()
+{
+    // Every page filled in the light appearance; then dark, and back, with
+    // nothing refreshed in between: the texts must follow at once.
+    setAppearance(Appearance::Light);
+    DatasetView *view = m_window->datasetView();
+    m_window->openDataset(view->datasetId());
+    QTRY_VERIFY_WITH_TIMEOUT(view->isLoaded(), 60000);
+    QVERIFY(view->selectColumn(QStringLiteral("body_mass_g")));
+    m_window->showBuild();
+    BuildPage *build = m_window->buildPage();
+    QTRY_VERIFY_WITH_TIMEOUT(build->previewReady(), 90000);
+    m_window->showModels(m_firstModel);
+    ModelsPage *models = m_window->modelsPage();
+    QTRY_VERIFY_WITH_TIMEOUT(models->isLoaded(), 60000);
+
+    ColumnCard *card = view->columnCard();
+    QLabel *summary = card->findChild<QLabel *>(QStringLiteral("cardSummary"));
+    QLabel *typeWords = card->findChild<QLabel *>(QStringLiteral("muted"));
+    QLabel *factCaption = card->findChild<QLabel *>(QStringLiteral("factCaption"));
+    QVERIFY(summary && typeWords && factCaption);
+    QualityItem *quality = nullptr;
+    for (int i = 0; i < view->qualityStrip()->itemCount() && !quality; ++i)
+        if (!view->qualityStrip()->item(i)->note().html.isEmpty())
+            quality = view->qualityStrip()->item(i);
+    QVERIFY2(quality, "penguins.csv has empty values, so a note links to its columns");
+    QLabel *chip = models->findChild<QLabel *>(QStringLiteral("metricChip"));
+    QVERIFY(chip);
+    QLabel *buildHint = build->findChild<QLabel *>(QStringLiteral("presentationHint"));
+    QVERIFY(buildHint);
+    QList<QLabel *> buildMuted;
+    for (QLabel *label : build->findChildren<QLabel *>(QStringLiteral("muted")))
+        if (!label->text().isEmpty())
+            buildMuted << label;
+    QVERIFY(!buildMuted.isEmpty());
+    auto *columns = build->findChild<QTreeWidget *>(QStringLiteral("columnsToUse"));
+    auto *targets = build->findChild<QTreeWidget *>(QStringLiteral("targetList"));
+    QVERIFY(columns && columns->topLevelItemCount() > 0 && targets && targets->topLevelItemCount() > 0);
+
+    for (Appearance a : {Appearance::Dark, Appearance::Light}) {
+        setAppearance(a);
+        QApplication::processEvents();
+        const QString mode = a == Appearance::Dark ? QStringLiteral("dark") : QStringLiteral("light");
+        const auto expect = [&](QWidget *label, const QString &lightColour, const char *what) {
+            const QColor want(themed(lightColour));
+            QVERIFY2(textColour(label) == want, qPrintable(QStringLiteral("%1 in %2: %3, expected %4")
+                                                                .arg(QLatin1String(what), mode,
+                                                                     textColour(label).name(), want.name())));
+        };
+        // The data set view's column card and quality strip.
+        expect(summary, QStringLiteral("#33373d"), "the column summary");
+        expect(typeWords, QStringLiteral("#6b7280"), "the column's type in words");
+        expect(factCaption, QStringLiteral("#6b7280"), "a fact's caption");
+        QVERIFY2(inlineColours(quality->text()).contains(themed(QStringLiteral("#2f6fde")).toLower()),
+                 qPrintable(mode + QStringLiteral(": ") + quality->text()));
+        // The model page's score text.
+        expect(models->headline(), QStringLiteral("#1f2430"), "the model's headline");
+        QVERIFY2(inlineColours(chip->text()) == QStringList{themed(QStringLiteral("#6b7280")).toLower()},
+                 qPrintable(mode + QStringLiteral(": ") + chip->text()));
+        // The build page's hints and its lists' notes.
+        expect(buildHint, QStringLiteral("#5c4a12"), "the build page's presentation hint");
+        for (QLabel *label : buildMuted)
+            expect(label, QStringLiteral("#6b7280"), "a build page hint");
+        for (int i = 0; i < columns->topLevelItemCount(); ++i) {
+            const QColor note = columns->topLevelItem(i)->foreground(1).color();
+            QVERIFY2((note.lightness() > 128) == (a == Appearance::Dark),
+                     qPrintable(QStringLiteral("%1: column note %2").arg(mode, note.name())));
+        }
+        for (int i = 0; i < targets->topLevelItemCount(); ++i) {
+            const QBrush kind = targets->topLevelItem(i)->foreground(1);
+            QVERIFY2(kind.style() == Qt::NoBrush || (kind.color().lightness() > 128) == (a == Appearance::Dark),
+                     qPrintable(QStringLiteral("%1: target kind %2").arg(mode, kind.color().name())));
+        }
+        // No rich text anywhere keeps a colour of the other appearance.
+        const QStringList stale = a == Appearance::Dark
+                                      ? QStringList{QStringLiteral("#6b7280"), QStringLiteral("#2f6fde"),
+                                                    QStringLiteral("#7a1f1f"), QStringLiteral("#1f2430")}
+                                      : QStringList{QStringLiteral("#9aa1ad"), QStringLiteral("#6ea2ff"),
+                                                    QStringLiteral("#ffb3b3"), QStringLiteral("#e6e9ef")};
+        for (QLabel *label : m_window->findChildren<QLabel *>())
+            for (const QString &c : inlineColours(label->text()))
+                QVERIFY2(!stale.contains(c), qPrintable(QStringLiteral("%1: \"%2\" keeps %3")
+                                                            .arg(mode, label->text().left(120), c)));
+    }
+    setAppearance(Appearance::Automatic);
+}
+
 void TestStudioFlow::stoppedBuildKeepsTheBest()
 {
     m_window->showBuild();
     BuildPage *page = m_window->buildPage();
     QTRY_VERIFY_WITH_TIMEOUT(page->canBuild(), 30000);
     page->timeLimitBox()->setValue(300);
+    const int modelsBefore = m_window->modelsPage()->modelCount();
     QSignalSpy done(m_window.get(), &MainWindow::buildFinished);
     QTest::keyClick(m_window.get(), Qt::Key_B, Qt::ControlModifier);  // Ctrl+B: a quick build
     BuildProgressPage *progress = m_window->buildProgressPage();
@@ -302,7 +572,7 @@ void TestStudioFlow::stoppedBuildKeepsTheBest()
     QVERIFY(id > m_firstModel);
     ModelsPage *models = m_window->modelsPage();
     QTRY_VERIFY_WITH_TIMEOUT(models->isLoaded() && models->currentId() == id, 60000);
-    QCOMPARE(models->modelCount(), 2);
+    QCOMPARE(models->modelCount(), modelsBefore + 1);
     QVERIFY(models->current()->manifest.value(QStringLiteral("build")).toObject().value(QStringLiteral("canceled")).toBool());
     m_window->showPredict(id);
     PredictPage *predict = m_window->predictPage();

@@ -158,9 +158,11 @@ void ChartWidget::showConfusion(const QStringList &labels, const std::vector<std
         for (int p = 0; p < k; ++p)
             map->data()->setCell(p, a, total > 0 ? double(matrix[size_t(a)][size_t(p)]) / double(total) : 0.0);
     }
+    // From the card's own background (so empty cells do not glare in the dark) to blue.
+    const bool dark = isDark();
     QCPColorGradient gradient;
-    gradient.setColorStopAt(0.0, QColor(0xf7, 0xf9, 0xfc));
-    gradient.setColorStopAt(1.0, QColor(0x1d, 0x4f, 0xa8));
+    gradient.setColorStopAt(0.0, dark ? QColor(0x2b, 0x31, 0x3c) : QColor(0xf7, 0xf9, 0xfc));
+    gradient.setColorStopAt(1.0, dark ? QColor(0x2f, 0x6f, 0xde) : QColor(0x1d, 0x4f, 0xa8));
     map->setGradient(gradient);
     map->setDataRange(QCPRange(0, 1));
     map->setInterpolate(false);
@@ -195,7 +197,7 @@ void ChartWidget::showConfusion(const QStringList &labels, const std::vector<std
                 text->position->setCoords(p, a);
                 text->setText(fmt::count(count));
                 text->setFont(baseFont(k > 8 ? 0.75 : 1.0));
-                text->setColor(share > 0.55 ? Qt::white : kCellText);
+                text->setColor(share > 0.55 || dark ? QColor(Qt::white) : kCellText);
             }
         }
     }

@@ -74,7 +74,14 @@ void ChartWidget::showBars(const std::vector<Bar> &list, const QString &axisLabe
     yAxis->grid()->setVisible(false);
     yAxis->setTickPen(Qt::NoPen);
     yAxis->setRange(0.4, n + 0.6);
-    xAxis->setRange(0, (top > 0 ? top : 1) * 1.28);
+    xAxis->setRange(0, (top > 0 ? top : 1) * 1.28);  // room for the value labels
+    if (maxValue > 0 && top <= maxValue) {
+        // A bounded scale (percentages): no ticks past its end in that room.
+        auto xTicker = QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText);
+        for (int i = 0; i <= 4; ++i)
+            xTicker->addTick(maxValue * i / 4, QLocale().toString(maxValue * i / 4, 'g', 4));
+        xAxis->setTicker(xTicker);
+    }
     replot();
 }
 

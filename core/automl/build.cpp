@@ -765,7 +765,27 @@ Result<BuildResult> Runner::run()
     m_start = Clock::now();
     m_budget = m_spec.timeLimitSeconds > 0 ? m_spec.timeLimitSeconds : defaultTimeLimit(m_spec.mode);
     // Room kept at the end for ensemble selection, impact measurement and the bundle.
-    m_reserve = m_spec.mode == BuildMode::Preview ? std::min(2.0, 0.1 * m_budget) : std::min(15.0, 0.08 * m_budget + 0.5);
+    const auto reserveFor = [this](double budget) {
+        return m_spec.mode == BuildMode::Preview ? std::min(2.0, 0.1 * budget) : std::min(15.0, 0.08 * budget + 0.5);
+    };
+    m_reserve = reserveFor(m_budget);
+    // A standard build first runs exactly what a quick build runs, under the quick
+    // build's budget and rules; then it searches on with the whole budget. So its
+    // final choice can fall back on the quick build's ensemble (see finish()).
+    const double fullBudget = m_budget;
+    const double quickBudget = defaultTimeLimit(BuildMode::Quick);
+    bool quickPhase = m_spec.mode == BuildMode::Standard;
+    if (quickPhase) {
+        m_budget = std::min(quickBudget, fullBudget);
+        m_reserve = reserveFor(m_budget);
+    }
+    const auto endQuickPhase = [&] {
+        quickPhase = false;
+        m_quickCut = m_trials.size();
+        m_budget = fullBudget;
+        m_reserve = reserveFor(fullBudget);
+        log(QStringLiteral("A quick build would stop here (%1 candidates); searching on.").arg(m_trials.size()));
+    };
     const int cores = std::max(1, QThread::idealThreadCount());
     m_threads = m_spec.threads > 0 ? std::min(m_spec.threads, cores) : cores;
 
@@ -882,8 +902,8 @@ Result<BuildResult> Runner::run()
     }
 
     // Quick builds go on searching after the portfolio while the search still
-    // improves the best score (patience of 8 candidates); standard builds use the
-    // whole budget.
+    // improves the best score (patience of 8 candidates); standard builds do the
+    // same under the quick budget, then use the whole of theirs.
     if (m_spec.mode != BuildMode::Preview && !isCanceled(m_ctx)) {
         const bool quick = m_spec.mode == BuildMode::Quick;
         int sinceImprovement = 0;
@@ -903,7 +923,15 @@ Result<BuildResult> Runner::run()
         }
         std::mt19937_64 rng(m_spec.seed + 99);
         int round = 0;
-        while (!isCanceled(m_ctx) && remaining() - m_reserve > 0) {
+        for (;;) {
+            if (isCanceled(m_ctx))
+                break;
+            if (remaining() - m_reserve <= 0) {
+                if (!quickPhase)
+                    break;
+                endQuickPhase();
+                continue;
+            }
             // Rank families by their best score; the best gets every other slot.
             std::vector<std::pair<double, Trainer *>> ranked;
             for (Trainer *t : trainers) {
@@ -925,6 +953,10 @@ Result<BuildResult> Runner::run()
                         any = true;
                         break;
                     }
+                if (!any && quickPhase) {
+                    endQuickPhase();
+                    continue;
+                }
                 if (!any)
                     break;
             }
@@ -942,15 +974,14 @@ Result<BuildResult> Runner::run()
             if (!std::isnan(m_bestScore) && (std::isnan(bestSoFar) || oriented(m_bestScore) > oriented(bestSoFar))) {
                 bestSoFar = m_bestScore;
                 sinceImprovement = 0;
-            } else if (++sinceImprovement >= 8 && quick) {
-                log(QStringLiteral("The search stopped improving; finishing the quick build."));
-                break;
+            } else if (++sinceImprovement >= 8 && (quick || quickPhase)) {
+                if (quickPhase) {
+                    endQuickPhase();
+                } else {
+                    log(QStringLiteral("The search stopped improving; finishing the quick build."));
+                    break;
+                }
             }
-            // Where a quick build would have stopped (no gain for 8 candidates, or its
-            // whole default budget used): the ensemble to beat at the end.
-            if (!quick && m_quickCut == std::numeric_limits<size_t>::max()
-                && (sinceImprovement >= 8 || secondsSince(m_start) >= 0.9 * defaultTimeLimit(BuildMode::Quick)))
-                m_quickCut = m_trials.size();
             // Free the models of candidates that can no longer enter the ensemble.
             if (m_trials.size() > 30) {
                 std::vector<Trial *> byScore;

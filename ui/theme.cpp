@@ -157,6 +157,22 @@ const QHash<QString, QString> &darkColours()
     return map;
 }
 
+//! in with each match of re (capture group `group`) replaced by replacement(match).
+template<typename Fn>
+QString replaceMatches(const QString &in, const QRegularExpression &re, int group, Fn replacement)
+{
+    QString out;
+    qsizetype last = 0;
+    for (auto it = re.globalMatch(in); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        out += in.mid(last, m.capturedStart(group) - last);
+        out += replacement(m);
+        last = m.capturedEnd(group);
+    }
+    out += in.mid(last);
+    return out;
+}
+
 QString darkened(const QString &css)
 {
     // The rail is already dark: make it a shade darker than the dark pages instead
@@ -166,16 +182,9 @@ QString darkened(const QString &css)
     // Links and the back button: the light theme's blue is too dim on dark cards.
     in.replace(QStringLiteral("color: #2f6fde"), QStringLiteral("color: #6ea2ff"));
     static const QRegularExpression hex(QStringLiteral("#[0-9a-fA-F]{6}\\b"));
-    QString out;
-    qsizetype last = 0;
-    for (auto it = hex.globalMatch(in); it.hasNext();) {
-        const QRegularExpressionMatch m = it.next();
-        out += in.mid(last, m.capturedStart() - last);
-        out += darkColours().value(m.captured(0).toLower(), m.captured(0));
-        last = m.capturedEnd();
-    }
-    out += in.mid(last);
-    return out;
+    return replaceMatches(in, hex, 0, [](const QRegularExpressionMatch &m) {
+        return darkColours().value(m.captured(0).toLower(), m.captured(0));
+    });
 }
 
 Appearance s_appearance = Appearance::Automatic;
@@ -335,16 +344,7 @@ QString themedHtml(const QString &html)
         return html;
     static const QRegularExpression colour(
         QStringLiteral("((?:color|background(?:-color)?)\\s*:\\s*)(#[0-9a-fA-F]{6})\\b"));
-    QString out;
-    qsizetype last = 0;
-    for (auto it = colour.globalMatch(html); it.hasNext();) {
-        const QRegularExpressionMatch m = it.next();
-        out += html.mid(last, m.capturedStart(2) - last);
-        out += themed(m.captured(2));
-        last = m.capturedEnd(2);
-    }
-    out += html.mid(last);
-    return out;
+    return replaceMatches(html, colour, 2, [](const QRegularExpressionMatch &m) { return themed(m.captured(2)); });
 }
 
 namespace {
@@ -427,16 +427,9 @@ QString styleSheet(double scale)
     if (scale == 1.0)
         return css;
     static const QRegularExpression pt(QStringLiteral("(\\d+(?:\\.\\d+)?)pt"));
-    QString out;
-    qsizetype last = 0;
-    for (auto it = pt.globalMatch(css); it.hasNext();) {
-        const QRegularExpressionMatch m = it.next();
-        out += css.mid(last, m.capturedStart() - last);
-        out += QString::number(m.captured(1).toDouble() * scale, 'f', 1) + QStringLiteral("pt");
-        last = m.capturedEnd();
-    }
-    out += css.mid(last);
-    return out;
+    return replaceMatches(css, pt, 0, [scale](const QRegularExpressionMatch &m) {
+        return QString::number(m.captured(1).toDouble() * scale, 'f', 1) + QStringLiteral("pt");
+    });
 }
 
 void applyTheme(QApplication &app)

@@ -156,15 +156,22 @@ PredictOutput copyOutput(const bst_ulong *shape, bst_ulong dim, const float *res
     return out;
 }
 
+//! The JSON config of XGBoosterPredictFrom*: the output type and the rounds to use, plus extra keys.
+QByteArray predictConfig(PredictType type, int iterationEnd, const char *extra = "")
+{
+    return QStringLiteral("{\"type\": %1, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": %2, "
+                          "\"strict_shape\": false%3}")
+        .arg(int(type))
+        .arg(std::max(0, iterationEnd))
+        .arg(QLatin1String(extra))
+        .toUtf8();
+}
+
 } // namespace
 
 Result<PredictOutput> Booster::predict(const DMatrix &data, PredictType type, int iterationEnd) const
 {
-    const QByteArray config = QStringLiteral(
-        "{\"type\": %1, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": %2, \"strict_shape\": false}")
-                                  .arg(int(type))
-                                  .arg(std::max(0, iterationEnd))
-                                  .toUtf8();
+    const QByteArray config = predictConfig(type, iterationEnd);
     const bst_ulong *shape = nullptr;
     bst_ulong dim = 0;
     const float *result = nullptr;
@@ -184,12 +191,7 @@ Result<PredictOutput> Booster::predictDense(const float *values, size_t rows, si
                                  .arg(rows)
                                  .arg(cols)
                                  .toUtf8();
-    const QByteArray config = QStringLiteral("{\"type\": %1, \"training\": false, \"iteration_begin\": 0, "
-                                             "\"iteration_end\": %2, \"strict_shape\": false, \"missing\": NaN, "
-                                             "\"cache_id\": 0}")
-                                  .arg(int(type))
-                                  .arg(std::max(0, iterationEnd))
-                                  .toUtf8();
+    const QByteArray config = predictConfig(type, iterationEnd, ", \"missing\": NaN, \"cache_id\": 0");
     const bst_ulong *shape = nullptr;
     bst_ulong dim = 0;
     const float *result = nullptr;

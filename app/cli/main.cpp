@@ -43,7 +43,7 @@ void printUsage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    easel::preferPassiveOpenMp(argv);
+    easel::applyRunTimeSettings(argv);
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("easel"));
     QCoreApplication::setApplicationName(QStringLiteral("easel"));

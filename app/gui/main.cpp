@@ -17,7 +17,7 @@
 
 int main(int argc, char *argv[])
 {
-    easel::preferPassiveOpenMp(argv);
+    easel::applyRunTimeSettings(argv);
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("easel"));
     QCoreApplication::setApplicationName(QStringLiteral("easel"));

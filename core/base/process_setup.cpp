@@ -1,17 +1,31 @@
 #include "base/process_setup.h"
 
 #include <cstdlib>
+#include <cstring>
+#include <string>
 #include <unistd.h>
 
 namespace easel {
 
-void preferPassiveOpenMp(char **argv)
+void applyRunTimeSettings(char **argv)
 {
-    if (std::getenv("OMP_WAIT_POLICY"))
-        return;
-    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-    ::execv("/proc/self/exe", argv);
-    // exec failed (no /proc): carry on with the default policy.
+    bool changed = false;
+    if (!std::getenv("OMP_WAIT_POLICY")) {
+        ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+        changed = true;
+    }
+#if defined(__GLIBC__)
+    const char *tunables = std::getenv("GLIBC_TUNABLES");
+    if (!tunables || !std::strstr(tunables, "glibc.malloc.hugetlb")) {
+        std::string value = tunables && *tunables ? std::string(tunables) + ":" : std::string();
+        value += "glibc.malloc.hugetlb=1";
+        ::setenv("GLIBC_TUNABLES", value.c_str(), 1);
+        changed = true;
+    }
+#endif
+    if (changed)
+        ::execv("/proc/self/exe", argv);
+    // exec failed (no /proc): carry on with the defaults.
 }
 
 } // namespace easel

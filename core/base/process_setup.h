@@ -2,11 +2,14 @@
 
 namespace easel {
 
-//! Call first thing in main(). XGBoost's OpenMP threads busy-wait between
-//! parallel regions by default, which slows training several-fold whenever
-//! anything else runs on the machine. libgomp reads OMP_WAIT_POLICY only when
-//! it is loaded (at start-up, through QtCore), so if it is unset this sets it
-//! to PASSIVE and re-executes the program once. Returns normally otherwise.
-void preferPassiveOpenMp(char **argv);
+//! Call first thing in main(). Settings the C and OpenMP run-times read only when
+//! the process starts; when one is not set yet, this sets them and re-executes the
+//! program once. Returns normally otherwise (or when re-executing fails).
+//! - OMP_WAIT_POLICY=PASSIVE: XGBoost's OpenMP threads busy-wait between parallel
+//!   regions by default, which slows training several-fold whenever anything else
+//!   runs on the machine (libgomp is loaded at start-up, through QtCore).
+//! - glibc.malloc.hugetlb=1 in GLIBC_TUNABLES: large allocations (columns, sort
+//!   buffers) get transparent huge pages, which halves the page faults of an import.
+void applyRunTimeSettings(char **argv);
 
 } // namespace easel

@@ -31,7 +31,7 @@ using namespace csv;
 namespace {
 
 constexpr int64_t kSampleBytes = 1 << 20;
-constexpr int64_t kDefaultBlockBytes = 8 << 20;
+constexpr int64_t kDefaultBlockBytes = 4 << 20;
 
 //! Where the (UTF-8) bytes come from: a file read in place, or memory.
 class ByteSource
@@ -230,7 +230,7 @@ struct ReadState
 //! exact chunking. Returns nullptr when there is no such line feed.
 const char *parityCut(const char *begin, const char *end, char quote)
 {
-    const int64_t total = quote ? int64_t(std::count(begin, end, quote)) : 0;
+    const int64_t total = quote ? int64_t(countByte(begin, end, quote)) : 0;
     int64_t after = 0;
     const char *p = end;
     while (p > begin) {
@@ -240,7 +240,7 @@ const char *parityCut(const char *begin, const char *end, char quote)
         if (nl < begin)
             return nullptr;
         if (quote)
-            after += std::count(nl + 1, p, quote);
+            after += int64_t(countByte(nl + 1, p, quote));
         if (((total - after) & 1) == 0)
             return nl + 1;
         p = nl;
@@ -261,19 +261,27 @@ Status readBlocks(ReadState &st, bool exact, ReadOutcome *outcome)
     // Blocks of 1–8 MB, at least ~4 per thread; at most threads + 1 of them in flight.
     int64_t blockBytes = st.options.blockBytes;
     if (blockBytes <= 0)
-        blockBytes = std::clamp<int64_t>((total - st.opened.start) / (int64_t(threads) * 4), int64_t(1) << 20,
+        blockBytes = std::clamp<int64_t>((total - st.opened.start) / (int64_t(threads) * 64), int64_t(1) << 20,
                                          kDefaultBlockBytes);
     const Dialect &dialect = st.opened.sniff.dialect;
     const char quote = st.params.tokenizer.quote;
     Tokenizer chunker(st.params.tokenizer);
 
+    struct Buffer
+    {
+        std::unique_ptr<char[]> data;
+        int64_t capacity = 0;
+    };
     struct Task
     {
         Block *block;
-        std::unique_ptr<char[]> data;
+        Buffer buffer;
         int64_t begin;
     };
     std::mutex mutex;
+    // Parsed blocks hand their buffers back for the next reads: fresh ones would
+    // cost a page fault every few kilobytes.
+    std::vector<Buffer> spare;
     std::condition_variable taskReady, slotFree;
     std::deque<Task> tasks;
     bool noMore = false;
@@ -285,10 +293,13 @@ Status readBlocks(ReadState &st, bool exact, ReadOutcome *outcome)
 
     auto parseTask = [&](Task &t) {
         Block &b = *t.block;
-        const char *begin = t.data.get() + t.begin;
+        const char *begin = t.buffer.data.get() + t.begin;
         if (!misaligned.load(std::memory_order_relaxed))
             parseBlock(begin, begin + b.size, b.last || b.exact, 1, st.params, st.specs, b.result);
-        t.data.reset();
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            spare.push_back(std::move(t.buffer));
+        }
         if (b.result.misaligned)
             misaligned = true;
         const int64_t done = bytesDone.fetch_add(b.size) + b.size;
@@ -341,10 +352,22 @@ Status readBlocks(ReadState &st, bool exact, ReadOutcome *outcome)
         }
         const int64_t carrySize = int64_t(carry.size());
         const int64_t bufSize = carrySize + std::min(want, std::max<int64_t>(0, total - pos));
-        std::unique_ptr<char[]> buf(new char[size_t(std::max<int64_t>(bufSize, 1))]);
+        Buffer buffer;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (!spare.empty()) {
+                buffer = std::move(spare.back());
+                spare.pop_back();
+            }
+        }
+        if (buffer.capacity < bufSize) {
+            buffer.capacity = std::max<int64_t>(bufSize, 1);
+            buffer.data.reset(new char[size_t(buffer.capacity)]);
+        }
+        char *const buf = buffer.data.get();
         if (carrySize)
-            std::memcpy(buf.get(), carry.data(), size_t(carrySize));
-        const int64_t got = src.readAt(pos, buf.get() + carrySize, bufSize - carrySize);
+            std::memcpy(buf, carry.data(), size_t(carrySize));
+        const int64_t got = src.readAt(pos, buf + carrySize, bufSize - carrySize);
         if (got < 0 || got != bufSize - carrySize) {
             status = Status::failure(ErrorCode::Io,
                                      QStringLiteral("Reading the file failed part-way. Check that the disk or "
@@ -359,9 +382,9 @@ Status readBlocks(ReadState &st, bool exact, ReadOutcome *outcome)
         int64_t begin = 0;
         if (first) {
             int64_t lines = 0;
-            const int64_t skip = skipPreamble(buf.get(), size_t(size), eof, dialect, &lines);
+            const int64_t skip = skipPreamble(buf, size_t(size), eof, dialect, &lines);
             if (skip < 0) {
-                carry.assign(buf.get(), buf.get() + size);
+                carry.assign(buf, buf + size);
                 want *= 2;
                 continue;
             }
@@ -373,19 +396,19 @@ Status readBlocks(ReadState &st, bool exact, ReadOutcome *outcome)
         if (!eof) {
             if (exact) {
                 // Cut after the last complete row, as the tokenizer sees it.
-                const char *p = buf.get() + begin;
-                const char *end = buf.get() + size;
+                const char *p = buf + begin;
+                const char *end = buf + size;
                 for (;;) {
                     const RowStatus s = chunker.next<false>(p, end, false);
                     if (s == RowStatus::End || s == RowStatus::Incomplete)
                         break;
                     p = chunker.nextRow();
                 }
-                cut = p - buf.get();
+                cut = p - buf;
             } else {
-                const char *c = parityCut(buf.get() + begin, buf.get() + size, quote);
-                cut = c ? c - buf.get() : begin;
-                if (!c && (!std::memchr(buf.get() + begin, '\n', size_t(size - begin))
+                const char *c = parityCut(buf + begin, buf + size, quote);
+                cut = c ? c - buf : begin;
+                if (!c && (!std::memchr(buf + begin, '\n', size_t(size - begin))
                            || size - begin > int64_t(kMaxQuotedField) + blockBytes)) {
                     // No line feeds (CR-only file) or a huge quoted field: cut exactly.
                     *outcome = ReadOutcome::NeedExact;
@@ -395,17 +418,17 @@ Status readBlocks(ReadState &st, bool exact, ReadOutcome *outcome)
         }
         if (cut == begin && !eof) {
             // Not one whole row yet (a very long row): read more.
-            carry.assign(buf.get() + begin, buf.get() + size);
+            carry.assign(buf + begin, buf + size);
             carryOffset = bufOffset + begin;
             want *= 2;
             continue;
         }
         want = blockBytes;
-        carry.assign(buf.get() + cut, buf.get() + size);
+        carry.assign(buf + cut, buf + size);
         carryOffset = bufOffset + cut;
         if (cut > begin || eof) {
             st.blocks.push_back(Block{bufOffset + begin, cut - begin, eof, exact, 1, {}});
-            Task t{&st.blocks.back(), std::move(buf), begin};
+            Task t{&st.blocks.back(), std::move(buffer), begin};
             if (threads > 1) {
                 {
                     std::lock_guard<std::mutex> lock(mutex);
@@ -747,19 +770,26 @@ Result<CsvImport> importOpened(Opened &opened, const ImportOptions &options, Tas
                                 .arg(out.report.issues.size());
 
     reportProgress(ctx, 0.92, QStringLiteral("Building columns"));
-    auto table = std::make_shared<Table>();
-    table->setRowCount(rows);
-    for (size_t j = 0; j < ncols; ++j) {
+    // Columns are independent: build them on the import's threads.
+    std::vector<Column> columns(ncols);
+    std::atomic<size_t> built{0};
+    parallelFor(ncols, threadCount(options), [&](size_t j) {
         if (isCanceled(ctx))
-            return Result<CsvImport>::failure(ErrorCode::Canceled, QStringLiteral("The import was canceled."), name);
-        table->addColumn(buildColumn(st.blocks, j, finalSpecs[j], sniff.names[int(j)], rows));
+            return;
+        columns[j] = buildColumn(st.blocks, j, finalSpecs[j], sniff.names[int(j)], rows);
 #if defined(__GLIBC__)
         // The pieces just freed came from the workers' malloc arenas: hand them back
         // to the system now, or the peak holds pieces and table together.
         malloc_trim(0);
 #endif
-        reportProgress(ctx, 0.92 + 0.08 * double(j + 1) / double(ncols), QStringLiteral("Building columns"));
-    }
+        reportProgress(ctx, 0.92 + 0.08 * double(++built) / double(ncols), QStringLiteral("Building columns"));
+    });
+    if (isCanceled(ctx))
+        return Result<CsvImport>::failure(ErrorCode::Canceled, QStringLiteral("The import was canceled."), name);
+    auto table = std::make_shared<Table>();
+    table->setRowCount(rows);
+    for (Column &column : columns)
+        table->addColumn(std::move(column));
     out.table = std::move(table);
     reportProgress(ctx, 1.0, QStringLiteral("Done"));
     return out;

@@ -4,13 +4,82 @@
 // The same code finds block boundaries (reading thread) and splits rows for
 // the workers, so both always agree on where rows start and end.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace easel::csv {
+
+//! How many bytes in [p, end) equal c; sixteen at a time where the CPU can
+//! (std::count goes byte by byte).
+inline size_t countByte(const char *p, const char *end, char c)
+{
+    size_t n = 0;
+#if defined(__SSE2__)
+    const __m128i needle = _mm_set1_epi8(c);
+    while (end - p >= 16) {
+        // Up to 255 rounds of per-byte counters (each match adds 1), then a horizontal sum.
+        const size_t rounds = std::min<size_t>(255, size_t(end - p) / 16);
+        __m128i acc = _mm_setzero_si128();
+        for (size_t r = 0; r < rounds; ++r, p += 16)
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(p)), needle));
+        const __m128i sums = _mm_sad_epu8(acc, _mm_setzero_si128());
+        n += size_t(_mm_cvtsi128_si32(sums)) + size_t(_mm_extract_epi16(sums, 4));
+    }
+#endif
+    for (; p < end; ++p)
+        n += *p == c;
+    return n;
+}
+
+//! Finds the first byte in [p, end) equal to one of four bytes (repeats are fine),
+//! sixteen bytes at a time where the CPU can; end when there is none.
+class ByteFinder
+{
+public:
+    ByteFinder(char a, char b, char c, char d)
+    {
+        m_is.fill(false);
+        m_is[uint8_t(a)] = m_is[uint8_t(b)] = m_is[uint8_t(c)] = m_is[uint8_t(d)] = true;
+#if defined(__SSE2__)
+        m_a = _mm_set1_epi8(a);
+        m_b = _mm_set1_epi8(b);
+        m_c = _mm_set1_epi8(c);
+        m_d = _mm_set1_epi8(d);
+#endif
+    }
+
+    const char *find(const char *p, const char *end) const
+    {
+#if defined(__SSE2__)
+        while (end - p >= 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+            const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, m_a), _mm_cmpeq_epi8(v, m_b)),
+                                             _mm_or_si128(_mm_cmpeq_epi8(v, m_c), _mm_cmpeq_epi8(v, m_d)));
+            const unsigned mask = unsigned(_mm_movemask_epi8(hit));
+            if (mask)
+                return p + __builtin_ctz(mask);
+            p += 16;
+        }
+#endif
+        while (p < end && !m_is[uint8_t(*p)])
+            ++p;
+        return p;
+    }
+
+private:
+    std::array<bool, 256> m_is{};
+#if defined(__SSE2__)
+    __m128i m_a, m_b, m_c, m_d;
+#endif
+};
 
 //! One field of a row, pointing into the bytes being read.
 struct FieldRef
@@ -48,17 +117,12 @@ constexpr size_t kMaxQuotedField = size_t(16) << 20;
 class Tokenizer
 {
 public:
-    explicit Tokenizer(const TokenizerConfig &config) : m_config(config)
+    explicit Tokenizer(const TokenizerConfig &config)
+        : m_config(config),
+          m_special(config.delimiter, '\n', '\r', '\n'),
+          // Without quoting the quoted scanner never runs; '\n' stands in for the quote.
+          m_quotedSpecial(config.quote ? config.quote : '\n', config.quote ? config.escape : '\n', '\n', '\r')
     {
-        m_special.fill(false);
-        m_quotedSpecial.fill(false);
-        m_special[uint8_t(config.delimiter)] = true;
-        m_special[uint8_t('\n')] = m_special[uint8_t('\r')] = true;
-        m_quotedSpecial[uint8_t('\n')] = m_quotedSpecial[uint8_t('\r')] = true;
-        if (config.quote) {
-            m_quotedSpecial[uint8_t(config.quote)] = true;
-            m_quotedSpecial[uint8_t(config.escape)] = true;
-        }
         m_fields.reserve(64);
     }
 
@@ -121,8 +185,8 @@ private:
     }
 
     TokenizerConfig m_config;
-    std::array<bool, 256> m_special{};
-    std::array<bool, 256> m_quotedSpecial{};
+    ByteFinder m_special;        //!< ends an unquoted field
+    ByteFinder m_quotedSpecial;  //!< needs a look inside a quoted field
     std::vector<FieldRef> m_fields;
     const char *m_next = nullptr;
     int64_t m_lines = 0;
@@ -163,8 +227,7 @@ RowStatus Tokenizer::next(const char *const start, const char *const end, bool a
             const char *s = ++p;
             bool esc = false;
             for (;;) {
-                while (p < end && !m_quotedSpecial[uint8_t(*p)])
-                    ++p;
+                p = m_quotedSpecial.find(p, end);
                 if (size_t(p - s) > kMaxQuotedField)
                     return badLine(start, end, atEof, BadReason::UnclosedQuote);
                 if (p >= end) {
@@ -226,8 +289,7 @@ RowStatus Tokenizer::next(const char *const start, const char *const end, bool a
             p = q;
         } else {
             const char *s = p;
-            while (p < end && !m_special[uint8_t(*p)])
-                ++p;
+            p = m_special.find(p, end);
             if (p == end && !atEof)
                 return RowStatus::Incomplete;
             f = FieldRef{s, uint32_t(p - s), false, false};

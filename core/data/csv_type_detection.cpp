@@ -99,6 +99,7 @@ public:
         const std::string_view raw = f.escaped ? m_tok.text(f, m_scratch) : std::string_view(f.ptr, f.size);
         const char *b = raw.data();
         const char *e = b + raw.size();
+        const char *limit = f.escaped ? e : m_limit;  // readable bytes, for numbers read 8 digits at a time
         trimSpaces(b, e);
         const bool miss = m_params.values.missing.isMissing(b, e);
         const char dec = m_params.values.decimal;
@@ -127,7 +128,7 @@ public:
                 return true;
             }
             double d;
-            if (parseDouble(b, e, dec, d)) {
+            if (parseDoubleAt(b, e, limit, dec, d)) {
                 c.f64.push_back(d);
                 return true;
             }
@@ -172,6 +173,8 @@ public:
     }
 
     void setReserve(size_t rows) { m_reserve = rows; }
+    //! The end of the bytes the fields point into.
+    void setLimit(const char *limit) { m_limit = limit; }
 
     //! Reserves room for the block's rows in the vector c's kind uses.
     void reserveFor(ColumnPiece &c) const
@@ -273,6 +276,7 @@ private:
     const Tokenizer &m_tok;
     std::string m_scratch;
     size_t m_reserve = 0;
+    const char *m_limit = nullptr;
 };
 
 } // namespace
@@ -283,10 +287,11 @@ void parseBlock(const char *begin, const char *end, bool atEof, int64_t firstLin
     Tokenizer tok(params.tokenizer);
     BlockParser parser(params, tok);
     // Rows ≤ line feeds + 1: reserve once instead of growing (memory and time).
-    size_t reserve = size_t(std::count(begin, end, '\n')) + 1;
+    size_t reserve = countByte(begin, end, '\n') + 1;
     if (maxRows >= 0)
         reserve = std::min(reserve, size_t(maxRows));
     parser.setReserve(reserve);
+    parser.setLimit(end);
     const size_t ncols = specs.size();
     const int expected = params.tokenizer.expectedFields;
     for (;;) {

@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -56,6 +57,9 @@ inline bool parseInt64(const char *b, const char *e, int64_t &out)
     return true;
 }
 
+inline constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 //! Decimal numbers, exponents, inf/-inf/infinity; decimal is '.' or ','.
 inline bool parseDouble(const char *b, const char *e, char decimal, double &out)
 {
@@ -64,9 +68,6 @@ inline bool parseDouble(const char *b, const char *e, char decimal, double &out)
     {
         // Fast path (Clinger): up to 2^53 in the digits and at most 22 decimals,
         // so m / 10^k is one correctly rounded division, the same as from_chars.
-        static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                            1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
         const char *p = b;
         const bool neg = *p == '-';
         if (*p == '-' || *p == '+')
@@ -114,6 +115,75 @@ inline bool parseDouble(const char *b, const char *e, char decimal, double &out)
     }
     const auto r = std::from_chars(b, e, out, std::chars_format::general);
     return r.ec == std::errc() && r.ptr == e;
+}
+
+namespace detail {
+
+inline uint64_t load8(const char *p)
+{
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    if constexpr (std::endian::native == std::endian::big)
+        w = __builtin_bswap64(w);
+    return w;
+}
+
+//! How many of the 8 bytes in w (first byte lowest) are ASCII digits before the first non-digit.
+inline int leadingDigits(uint64_t w)
+{
+    constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ull, k30 = 0x3030303030303030ull;
+    // A byte is a digit when its high nibble is 3 both as it is and with 6 added.
+    const uint64_t bad = ((w & kHigh) ^ k30) | (((w + 0x0606060606060606ull) & kHigh) ^ k30);
+    // High bit of each byte set where bad is non-zero (no carries between bytes).
+    const uint64_t nonzero = (((bad & 0x7F7F7F7F7F7F7F7Full) + 0x7F7F7F7F7F7F7F7Full) | bad) & 0x8080808080808080ull;
+    return nonzero ? __builtin_ctzll(nonzero) / 8 : 8;
+}
+
+//! The value of the first n (1–8) digit bytes of w.
+inline uint64_t digitsValue(uint64_t w, int n)
+{
+    uint64_t v = (w & 0x0F0F0F0F0F0F0F0Full) << (8 * (8 - n));  // leading zero digits in front
+    v = v * 10 + (v >> 8);
+    v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32)))
+         + (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32))))
+        >> 32;
+    return v;
+}
+
+} // namespace detail
+
+//! parseDouble() for text that may be read up to 16 bytes past its start (limit is
+//! the end of the readable bytes): plain decimals of up to 8 + 8 digits are read
+//! eight digits at a time with the same result; everything else goes to parseDouble().
+inline bool parseDoubleAt(const char *b, const char *e, const char *limit, char decimal, double &out)
+{
+    // Branch-free sign: signs are as unpredictable as the data.
+    const uint64_t neg = uint64_t(b < e && *b == '-');
+    const char *p = b + neg;
+    if (limit - p >= 17) {
+        const uint64_t w = detail::load8(p);
+        const int k = detail::leadingDigits(w);
+        if (k > 0 && k < 8) {
+            uint64_t m = detail::digitsValue(w, k);
+            const char *q = p + k;
+            int frac = 0;
+            if (q < e && *q == decimal) {
+                static constexpr uint64_t kScale[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+                const uint64_t f = detail::load8(q + 1);
+                frac = detail::leadingDigits(f);
+                m = m * kScale[frac & 7] + detail::digitsValue(f, frac | (frac == 0));
+                q += 1 + frac;
+                if (frac == 0 || frac == 8)
+                    q = nullptr;  // "1." or 8+ decimals: the general path
+            }
+            if (q == e) {
+                const double v = double(m) / kPow10[frac];
+                out = std::bit_cast<double>(std::bit_cast<uint64_t>(v) | (neg << 63));
+                return true;
+            }
+        }
+    }
+    return parseDouble(b, e, decimal, out);
 }
 
 //! 1 for true/yes/t/y, 0 for false/no/f/n (any case), -1 otherwise.
@@ -348,6 +418,25 @@ private:
     size_t m_maxLen = 0;
 };
 
+namespace detail {
+
+//! The last 0–7 bytes of a string as a word, read without a call to memcpy: two
+//! overlapping 4-byte reads for 4–7 bytes, three single bytes for 1–3.
+inline uint64_t tailWord(const char *p, size_t n)
+{
+    if (n >= 4) {
+        uint32_t a, b;
+        std::memcpy(&a, p, 4);
+        std::memcpy(&b, p + n - 4, 4);
+        return a | (uint64_t(b) << 32);
+    }
+    if (n == 0)
+        return 0;
+    return uint64_t(uint8_t(p[0])) | uint64_t(uint8_t(p[n / 2])) << 8 | uint64_t(uint8_t(p[n - 1])) << 16;
+}
+
+} // namespace detail
+
 inline uint64_t hashBytes(const char *p, size_t n)
 {
     uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xff51afd7ed558ccdull);
@@ -359,11 +448,22 @@ inline uint64_t hashBytes(const char *p, size_t n)
         p += 8;
         n -= 8;
     }
-    uint64_t w = 0;
-    std::memcpy(&w, p, n);
-    h = (h ^ w) * 0x94d049bb133111ebull;
+    h = (h ^ detail::tailWord(p, n)) * 0x94d049bb133111ebull;
     h ^= h >> 29;
     return h;
+}
+
+//! Whether n bytes at a and b are equal (inline, eight at a time).
+inline bool sameBytes(const char *a, const char *b, size_t n)
+{
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        uint64_t x, y;
+        std::memcpy(&x, a, 8);
+        std::memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+    }
+    return detail::tailWord(a, n) == detail::tailWord(b, n);
 }
 
 //! Distinct strings → dense codes in order of first appearance; open addressing
@@ -380,19 +480,21 @@ public:
         size_t i = size_t(h) & mask;
         const uint32_t tag = uint32_t(h >> 32);
         for (;;) {
-            const int32_t code = m_slots[i];
-            if (code < 0)
+            // A slot holds the tag (high half of the hash) beside the code, so most
+            // probes decide without touching the strings.
+            const uint64_t slot = m_slots[i];
+            if (slot == kEmpty)
                 break;
-            if (m_tags[size_t(code)] == tag && m_lens[size_t(code)] == s.size()
-                && std::memcmp(m_arena.data() + m_offsets[size_t(code)], s.data(), s.size()) == 0)
+            const auto code = int32_t(uint32_t(slot));
+            if (uint32_t(slot >> 32) == tag && m_lens[size_t(code)] == s.size()
+                && sameBytes(m_arena.data() + m_offsets[size_t(code)], s.data(), s.size()))
                 return code;
             i = (i + 1) & mask;
         }
         const int32_t code = int32_t(m_count++);
-        m_slots[i] = code;
+        m_slots[i] = uint64_t(tag) << 32 | uint32_t(code);
         m_offsets.push_back(m_arena.size());
         m_lens.push_back(uint32_t(s.size()));
-        m_tags.push_back(tag);
         m_arena.append(s.data(), s.size());
         return code;
     }
@@ -404,23 +506,25 @@ private:
     void grow()
     {
         const size_t n = m_slots.empty() ? 64 : m_slots.size() * 2;
-        std::vector<int32_t> table(n, -1);
+        std::vector<uint64_t> table(n, kEmpty);
         const size_t mask = n - 1;
         for (size_t code = 0; code < m_count; ++code) {
             const std::string_view s = at(code);
-            size_t i = size_t(hashBytes(s.data(), s.size())) & mask;
-            while (table[i] >= 0)
+            const uint64_t h = hashBytes(s.data(), s.size());
+            size_t i = size_t(h) & mask;
+            while (table[i] != kEmpty)
                 i = (i + 1) & mask;
-            table[i] = int32_t(code);
+            table[i] = (h >> 32) << 32 | uint32_t(code);
         }
         m_slots.swap(table);
     }
 
+    static constexpr uint64_t kEmpty = ~uint64_t(0);  // a code never reaches 2^32 - 1
+
     std::string m_arena;
     std::vector<uint64_t> m_offsets;
     std::vector<uint32_t> m_lens;
-    std::vector<uint32_t> m_tags;
-    std::vector<int32_t> m_slots;
+    std::vector<uint64_t> m_slots;
     size_t m_count = 0;
 };
 

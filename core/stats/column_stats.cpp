@@ -22,47 +22,59 @@ struct ValueCounts
     std::vector<double> values;   //!< increasing, distinct
     // 32-bit counts: half the memory on large columns; a table holds < 2^32 rows.
     std::vector<uint32_t> counts;      //!< same length, > 0
-    std::vector<uint32_t> cumulative;  //!< cumulative[i] = counts[0] + … + counts[i]
     int64_t total = 0;
 
     void finish()
     {
-        cumulative.resize(counts.size());
-        int64_t sum = 0;
-        for (size_t i = 0; i < counts.size(); ++i) {
-            sum += counts[i];
-            cumulative[i] = uint32_t(sum);
-        }
-        total = sum;
-    }
-
-    //! The value of 0-based rank k in sorted order.
-    double atRank(int64_t k) const
-    {
-        const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), uint32_t(k));
-        return values[size_t(it - cumulative.begin())];
+        total = 0;
+        for (uint32_t c : counts)
+            total += c;
     }
 
     //! Linear interpolation between order statistics, as numpy.quantile's default
-    //! ("linear", with numpy's lerp that is exact at both ends).
-    double quantile(double q) const
+    //! ("linear", with numpy's lerp that is exact at both ends), for increasing
+    //! levels in one pass over the counts (no cumulative array: large columns
+    //! would hold one more buffer while they are summarised).
+    template<size_t N>
+    std::array<double, N> quantiles(const std::array<double, N> &levels) const
     {
+        std::array<double, N> out;
+        out.fill(kNaN);
         if (total == 0)
-            return kNaN;
-        const double pos = q * double(total - 1);
-        const int64_t lo = int64_t(std::floor(pos));
-        const double t = pos - double(lo);
-        const double a = atRank(lo);
-        const double b = atRank(std::min<int64_t>(lo + 1, total - 1));
-        const double diff = b - a;
-        return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
+            return out;
+        // Ranks needed: floor(pos) and the one after, per level; visited in increasing order.
+        std::array<int64_t, 2 * N> ranks;
+        for (size_t i = 0; i < N; ++i) {
+            const int64_t lo = int64_t(std::floor(levels[i] * double(total - 1)));
+            ranks[2 * i] = lo;
+            ranks[2 * i + 1] = std::min<int64_t>(lo + 1, total - 1);
+        }
+        std::array<size_t, 2 * N> order;
+        std::iota(order.begin(), order.end(), size_t(0));
+        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ranks[a] < ranks[b]; });
+        std::array<double, 2 * N> at;
+        size_t r = 0;
+        int64_t seen = 0;  // values up to and including index v
+        for (size_t v = 0; v < values.size() && r < order.size(); ++v) {
+            seen += counts[v];
+            while (r < order.size() && ranks[order[r]] < seen)
+                at[order[r++]] = values[v];
+        }
+        for (size_t i = 0; i < N; ++i) {
+            const double pos = levels[i] * double(total - 1);
+            const double t = pos - std::floor(pos);
+            const double a = at[2 * i], b = at[2 * i + 1];
+            const double diff = b - a;
+            out[i] = t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
+        }
+        return out;
     }
 };
 
-//! Sorted doubles → distinct values with counts. Works in place: the distinct
-//! values are written over the front of sorted, whose storage becomes
-//! ValueCounts::values (large columns are not copied again).
-ValueCounts compress(std::vector<double> &&sorted)
+//! Sorted sort keys (see detail::sortKey) → distinct values with counts. Works in
+//! place: the distinct values are written over the front of sorted, whose storage
+//! becomes ValueCounts::values (large columns are not copied again).
+ValueCounts compressKeys(std::vector<double> &&sorted)
 {
     size_t distinct = 0;
     for (size_t i = 0; i < sorted.size(); ++i)
@@ -74,7 +86,7 @@ ValueCounts compress(std::vector<double> &&sorted)
         size_t j = i + 1;
         while (j < sorted.size() && sorted[j] == sorted[i])
             ++j;
-        sorted[out++] = sorted[i];
+        sorted[out++] = detail::fromSortKey(std::bit_cast<uint64_t>(sorted[i]));
         vc.counts.push_back(uint32_t(j - i));
         i = j;
     }
@@ -101,10 +113,13 @@ ValueCounts int64Counts(const std::vector<int64_t> &data)
     const uint64_t range = uint64_t(hi) - uint64_t(lo);
     if (range < uint64_t(std::max<size_t>(2 * present, 1 << 16)) && range < (uint64_t(1) << 26)) {
         std::vector<uint32_t> counts(size_t(range) + 1, 0);
+        size_t distinct = 0;
         for (int64_t v : data)
             if (v != kMissingInt64)
-                ++counts[size_t(uint64_t(v) - uint64_t(lo))];
+                distinct += counts[size_t(uint64_t(v) - uint64_t(lo))]++ == 0;
         ValueCounts vc;
+        vc.values.reserve(distinct);
+        vc.counts.reserve(distinct);
         for (size_t i = 0; i < counts.size(); ++i) {
             if (counts[i]) {
                 vc.values.push_back(double(int64_t(uint64_t(lo) + i)));
@@ -137,7 +152,7 @@ ValueCounts int64Counts(const std::vector<int64_t> &data)
         vc.counts.push_back(uint32_t(j - i));
         i = j;
     }
-    std::vector<int64_t>().swap(sorted);  // free before finish() adds the cumulative counts
+    std::vector<int64_t>().swap(sorted);
     vc.finish();
     return vc;
 }
@@ -166,7 +181,8 @@ Histogram makeHistogram(const ValueCounts &vc, bool integerValued)
             h.counts[size_t(vc.values[i] - lo)] += vc.counts[i];
         return h;
     }
-    const double iqr = vc.quantile(0.75) - vc.quantile(0.25);
+    const auto quartiles = vc.quantiles(std::array<double, 2>{0.25, 0.75});
+    const double iqr = quartiles[1] - quartiles[0];
     const double width = 2.0 * iqr / std::cbrt(n);
     double bins = width > 0 ? std::ceil((hi - lo) / width) : std::ceil(std::log2(n)) + 1;
     bins = std::clamp(bins, 5.0, 50.0);
@@ -223,8 +239,8 @@ void fillNumeric(ColumnStats &s, const ValueCounts &vc, bool integerValued, bool
         const double dn = double(n);
         s.skewness = m2 == 0 ? 0.0 : dn * std::sqrt(dn - 1) / (dn - 2) * (m3 / std::pow(m2, 1.5));
     }
-    for (size_t i = 0; i < ColumnStats::kQuantileLevels.size(); ++i)
-        s.quantiles[i] = vc.quantile(ColumnStats::kQuantileLevels[i]);
+    const auto quantiles = vc.quantiles(ColumnStats::kQuantileLevels);
+    std::copy(quantiles.begin(), quantiles.end(), s.quantiles.begin());
     const auto zero = std::lower_bound(vc.values.begin(), vc.values.end(), 0.0);
     if (zero != vc.values.end() && *zero == 0.0)
         s.zeros = vc.counts[size_t(zero - vc.values.begin())];
@@ -364,8 +380,9 @@ ColumnStats computeColumnStats(const Column &column)
         break;
     }
     case Storage::Float64: {
-        std::vector<double> finite;
-        finite.reserve(column.doubles().size());
+        std::vector<double> keys;
+        keys.reserve(column.doubles().size());
+        detail::HighDigitCounts digits;
         bool posInf = false, negInf = false;
         for (double v : column.doubles()) {
             if (std::isnan(v)) {
@@ -374,12 +391,14 @@ ColumnStats computeColumnStats(const Column &column)
                 ++s.infinities;
                 (v > 0 ? posInf : negInf) = true;
             } else {
-                finite.push_back(v == 0.0 ? 0.0 : v); // -0 counts as 0
+                keys.push_back(std::bit_cast<double>(detail::sortKey(v == 0.0 ? 0.0 : v)));  // -0 counts as 0
             }
         }
+        for (double key : keys)
+            digits.add(std::bit_cast<uint64_t>(key));
         s.count = int64_t(column.doubles().size()) - s.missing;
-        detail::radixSortDoubles(finite);
-        const ValueCounts vc = compress(std::move(finite));
+        detail::sortKeysHighFirst(keys, digits);
+        const ValueCounts vc = compressKeys(std::move(keys));
         s.distinct = int64_t(vc.values.size()) + posInf + negInf;
         fillNumeric(s, vc, false, true);
         break;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <bit>
@@ -13,12 +14,16 @@ inline uint64_t sortKey(double v)
 {
     uint64_t bits;
     std::memcpy(&bits, &v, sizeof bits);
-    return (bits & 0x8000000000000000ull) ? ~bits : bits | 0x8000000000000000ull;
+    // Negative: flip every bit; positive: flip the sign bit. Branch-free, as signs
+    // are often random.
+    const uint64_t mask = uint64_t(-int64_t(bits >> 63)) | 0x8000000000000000ull;
+    return bits ^ mask;
 }
 
 inline double fromSortKey(uint64_t key)
 {
-    const uint64_t bits = (key & 0x8000000000000000ull) ? key & ~0x8000000000000000ull : ~key;
+    const uint64_t mask = uint64_t(-int64_t(~key >> 63)) | 0x8000000000000000ull;
+    const uint64_t bits = key ^ mask;
     double v;
     std::memcpy(&v, &bits, sizeof v);
     return v;
@@ -57,20 +62,63 @@ void radixSort(std::vector<T> &items, KeyOf keyOf)
     }
 }
 
-//! Sorts doubles (no NaN) in increasing order.
-inline void radixSortDoubles(std::vector<double> &values)
+//! Digit counts of sort keys' top 31 bits, for sortKeysHighFirst(); add() every key.
+struct HighDigitCounts
 {
-    if (values.size() < 256) {
-        std::sort(values.begin(), values.end());
+    static constexpr int kBits = 11, kBuckets = 1 << kBits, kShift = 33, kPasses = 3;
+    std::vector<uint32_t> counts = std::vector<uint32_t>(size_t(kPasses) * kBuckets, 0);
+
+    void add(uint64_t key)
+    {
+        uint32_t *c = counts.data();
+        ++c[(key >> kShift) & (kBuckets - 1)];
+        ++c[kBuckets + ((key >> (kShift + kBits)) & (kBuckets - 1))];
+        ++c[2 * kBuckets + (key >> (kShift + 2 * kBits))];
+    }
+};
+
+//! Sorts sort keys (sortKey() bits held in doubles, so that a column's storage can
+//! hold them) counted into counts. Radix passes on the top 31 bits (sign, exponent
+//! and 19 bits of mantissa: values closer than about 2e-6 relative share them) put
+//! the keys nearly in order; the short runs that share those bits are then sorted
+//! on the whole key. Half the passes of a full radix sort for data read from text
+//! with a few digits; std::sort's cost when all values crowd together.
+inline void sortKeysHighFirst(std::vector<double> &keys, HighDigitCounts &counts)
+{
+    using C = HighDigitCounts;
+    const size_t n = keys.size();
+    const auto key = [](double k) { return std::bit_cast<uint64_t>(k); };
+    if (n < 256) {
+        std::sort(keys.begin(), keys.end(), [&](double a, double b) { return key(a) < key(b); });
         return;
     }
-    // The keys are written over the values in place (same 8 bytes), so sorting a
-    // large column needs one buffer, not two. Plain moves keep a double's bits.
-    for (double &v : values)
-        v = std::bit_cast<double>(sortKey(v));
-    radixSort(values, [](double k) { return std::bit_cast<uint64_t>(k); });
-    for (double &v : values)
-        v = fromSortKey(std::bit_cast<uint64_t>(v));
+    std::vector<double> buffer(n);
+    for (int p = 0; p < C::kPasses; ++p) {
+        const int shift = C::kShift + p * C::kBits;
+        uint32_t *c = counts.counts.data() + size_t(p) * C::kBuckets;
+        if (c[(key(keys[0]) >> shift) & (C::kBuckets - 1)] == n)
+            continue;  // every key has this digit
+        uint32_t sum = 0;
+        for (int b = 0; b < C::kBuckets; ++b) {
+            const uint32_t t = c[b];
+            c[b] = sum;
+            sum += t;
+        }
+        for (double k : keys)
+            buffer[c[(key(k) >> shift) & (C::kBuckets - 1)]++] = k;
+        keys.swap(buffer);
+    }
+    std::vector<double>().swap(buffer);
+    for (size_t i = 0; i < n;) {
+        const uint64_t high = key(keys[i]) >> C::kShift;
+        size_t j = i + 1;
+        while (j < n && key(keys[j]) >> C::kShift == high)
+            ++j;
+        if (j - i > 1)
+            std::sort(keys.begin() + std::ptrdiff_t(i), keys.begin() + std::ptrdiff_t(j),
+                      [&](double a, double b) { return key(a) < key(b); });
+        i = j;
+    }
 }
 
 } // namespace easel::detail

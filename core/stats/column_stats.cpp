@@ -76,15 +76,14 @@ struct ValueCounts
 //! becomes ValueCounts::values (large columns are not copied again).
 ValueCounts compressKeys(std::vector<double> &&sorted)
 {
-    size_t distinct = 0;
-    for (size_t i = 0; i < sorted.size(); ++i)
-        distinct += i == 0 || sorted[i] != sorted[i - 1];
+    const auto bits = [](double key) { return std::bit_cast<uint64_t>(key); };  // keys compare as integers
     ValueCounts vc;
-    vc.counts.reserve(distinct);
+    // Room for all: only the pages written count against memory, and no pass to count first.
+    vc.counts.reserve(sorted.size());
     size_t out = 0;
     for (size_t i = 0; i < sorted.size();) {
         size_t j = i + 1;
-        while (j < sorted.size() && sorted[j] == sorted[i])
+        while (j < sorted.size() && bits(sorted[j]) == bits(sorted[i]))
             ++j;
         sorted[out++] = detail::fromSortKey(std::bit_cast<uint64_t>(sorted[i]));
         vc.counts.push_back(uint32_t(j - i));
@@ -157,60 +156,90 @@ ValueCounts int64Counts(const std::vector<int64_t> &data)
     return vc;
 }
 
-//! Histogram over ValueCounts. Integer-valued data gets bins whose edges fall on
-//! half-integers (one bin per value when the range is under 50); otherwise
-//! Freedman–Diaconis (Sturges when the IQR is 0), clamped to 5..50 bins.
+//! Histogram over ValueCounts, binned one distinct value at a time with add() (so
+//! that fillNumeric() bins in the same pass as its moments). Integer-valued data
+//! gets bins whose edges fall on half-integers (one bin per value when the range
+//! is under 50); otherwise Freedman–Diaconis (Sturges when the IQR is 0), clamped
+//! to 5..50 bins. q1, q3: the quartiles of the values.
+class HistogramBuilder
+{
+public:
+    HistogramBuilder(const ValueCounts &vc, bool integerValued, double q1, double q3)
+    {
+        if (vc.total == 0) {
+            m_mode = Mode::Done;
+            return;
+        }
+        const double lo = vc.values.front(), hi = vc.values.back();
+        if (lo == hi) {
+            m_h.edges = {lo - 0.5, lo + 0.5};
+            m_h.counts = {vc.total};
+            m_mode = Mode::Done;
+            return;
+        }
+        const double n = double(vc.total);
+        if (integerValued && hi - lo < 50) {
+            const int bins = int(hi - lo) + 1;
+            for (int i = 0; i <= bins; ++i)
+                m_h.edges.push_back(lo - 0.5 + i);
+            m_h.counts.assign(size_t(bins), 0);
+            m_mode = Mode::PerValue;
+            m_start = lo;
+            return;
+        }
+        const double width = 2.0 * (q3 - q1) / std::cbrt(n);
+        double bins = width > 0 ? std::ceil((hi - lo) / width) : std::ceil(std::log2(n)) + 1;
+        bins = std::clamp(bins, 5.0, 50.0);
+        if (integerValued) {
+            m_step = std::ceil((hi - lo + 1) / bins);
+            m_start = lo - 0.5;
+            bins = std::ceil((hi - lo + 1) / m_step);
+        } else {
+            m_step = (hi - lo) / bins;
+            m_start = lo;
+        }
+        m_bins = int(bins);
+        for (int i = 0; i <= m_bins; ++i)
+            m_h.edges.push_back(m_start + m_step * i);
+        if (!integerValued)
+            m_h.edges.back() = hi;
+        m_h.counts.assign(size_t(m_bins), 0);
+        m_mode = Mode::Stepped;
+    }
+
+    void add(double value, uint32_t count)
+    {
+        switch (m_mode) {
+        case Mode::PerValue: m_h.counts[size_t(value - m_start)] += count; break;
+        case Mode::Stepped:
+            m_h.counts[size_t(std::clamp(int(std::floor((value - m_start) / m_step)), 0, m_bins - 1))] += count;
+            break;
+        case Mode::Done: break;
+        }
+    }
+
+    Histogram take() { return std::move(m_h); }
+
+private:
+    enum class Mode { Done, PerValue, Stepped };
+    Mode m_mode = Mode::Done;
+    Histogram m_h;
+    double m_start = 0, m_step = 1;
+    int m_bins = 0;
+};
+
 Histogram makeHistogram(const ValueCounts &vc, bool integerValued)
 {
-    Histogram h;
-    if (vc.total == 0)
-        return h;
-    const double lo = vc.values.front(), hi = vc.values.back();
-    if (lo == hi) {
-        h.edges = {lo - 0.5, lo + 0.5};
-        h.counts = {vc.total};
-        return h;
-    }
-    const double n = double(vc.total);
-    if (integerValued && hi - lo < 50) {
-        const int bins = int(hi - lo) + 1;
-        for (int i = 0; i <= bins; ++i)
-            h.edges.push_back(lo - 0.5 + i);
-        h.counts.assign(size_t(bins), 0);
-        for (size_t i = 0; i < vc.values.size(); ++i)
-            h.counts[size_t(vc.values[i] - lo)] += vc.counts[i];
-        return h;
-    }
     const auto quartiles = vc.quantiles(std::array<double, 2>{0.25, 0.75});
-    const double iqr = quartiles[1] - quartiles[0];
-    const double width = 2.0 * iqr / std::cbrt(n);
-    double bins = width > 0 ? std::ceil((hi - lo) / width) : std::ceil(std::log2(n)) + 1;
-    bins = std::clamp(bins, 5.0, 50.0);
-    double step;
-    double start;
-    if (integerValued) {
-        step = std::ceil((hi - lo + 1) / bins);
-        start = lo - 0.5;
-        bins = std::ceil((hi - lo + 1) / step);
-    } else {
-        step = (hi - lo) / bins;
-        start = lo;
-    }
-    const int nb = int(bins);
-    for (int i = 0; i <= nb; ++i)
-        h.edges.push_back(start + step * i);
-    if (!integerValued)
-        h.edges.back() = hi;
-    h.counts.assign(size_t(nb), 0);
-    for (size_t i = 0; i < vc.values.size(); ++i) {
-        const int b = std::clamp(int(std::floor((vc.values[i] - start) / step)), 0, nb - 1);
-        h.counts[size_t(b)] += vc.counts[i];
-    }
-    return h;
+    HistogramBuilder builder(vc, integerValued, quartiles[0], quartiles[1]);
+    for (size_t i = 0; i < vc.values.size(); ++i)
+        builder.add(vc.values[i], vc.counts[i]);
+    return builder.take();
 }
 
 //! Mean, sample standard deviation, skewness (as pandas' Series.skew), quantiles,
-//! zeros and IQR outliers of finite values.
+//! zeros, IQR outliers and the histogram of finite values: a pass for the sum,
+//! one for the quantiles, one for everything else.
 void fillNumeric(ColumnStats &s, const ValueCounts &vc, bool integerValued, bool outliers)
 {
     const int64_t n = vc.total;
@@ -222,13 +251,26 @@ void fillNumeric(ColumnStats &s, const ValueCounts &vc, bool integerValued, bool
     for (size_t i = 0; i < vc.values.size(); ++i)
         sum += vc.values[i] * double(vc.counts[i]);
     s.mean = sum / double(n);
+    const auto quantiles = vc.quantiles(ColumnStats::kQuantileLevels);
+    std::copy(quantiles.begin(), quantiles.end(), s.quantiles.begin());
+    const double q1 = s.quantiles[2], q3 = s.quantiles[4];
+    // Without outliers asked for, the fences take in every value.
+    const double lowFence = outliers ? q1 - 1.5 * (q3 - q1) : -std::numeric_limits<double>::infinity();
+    const double highFence = outliers ? q3 + 1.5 * (q3 - q1) : std::numeric_limits<double>::infinity();
+    HistogramBuilder histogram(vc, integerValued, q1, q3);
     double m2 = 0, m3 = 0;
+    int64_t outside = 0;
     for (size_t i = 0; i < vc.values.size(); ++i) {
-        const double d = vc.values[i] - s.mean;
+        const double v = vc.values[i];
+        const double d = v - s.mean;
         const double c = double(vc.counts[i]);
         m2 += c * d * d;
         m3 += c * d * d * d;
+        outside += (v < lowFence || v > highFence) ? vc.counts[i] : 0;
+        histogram.add(v, vc.counts[i]);
     }
+    s.outliers = outside;
+    s.histogram = histogram.take();
     // pandas zeroes sums this small to hide floating-point error.
     if (std::abs(m2) < 1e-14)
         m2 = 0;
@@ -239,19 +281,9 @@ void fillNumeric(ColumnStats &s, const ValueCounts &vc, bool integerValued, bool
         const double dn = double(n);
         s.skewness = m2 == 0 ? 0.0 : dn * std::sqrt(dn - 1) / (dn - 2) * (m3 / std::pow(m2, 1.5));
     }
-    const auto quantiles = vc.quantiles(ColumnStats::kQuantileLevels);
-    std::copy(quantiles.begin(), quantiles.end(), s.quantiles.begin());
     const auto zero = std::lower_bound(vc.values.begin(), vc.values.end(), 0.0);
     if (zero != vc.values.end() && *zero == 0.0)
         s.zeros = vc.counts[size_t(zero - vc.values.begin())];
-    if (outliers) {
-        const double q1 = s.quantiles[2], q3 = s.quantiles[4];
-        const double lowFence = q1 - 1.5 * (q3 - q1), highFence = q3 + 1.5 * (q3 - q1);
-        for (size_t i = 0; i < vc.values.size(); ++i)
-            if (vc.values[i] < lowFence || vc.values[i] > highFence)
-                s.outliers += vc.counts[i];
-    }
-    s.histogram = makeHistogram(vc, integerValued);
 }
 
 //! Number of Unicode code points in UTF-8 text.
@@ -305,15 +337,28 @@ void fillString(ColumnStats &s, const Column &column)
 
 void fillTopValues(ColumnStats &s, const ValueCounts &vc)
 {
-    std::vector<size_t> order(vc.values.size());
-    std::iota(order.begin(), order.end(), size_t(0));
-    const size_t top = std::min(kMaxTopValues, order.size());
-    // values are increasing, so ties by index are ties by value.
-    std::partial_sort(order.begin(), order.begin() + ptrdiff_t(top), order.end(), [&](size_t a, size_t b) {
+    // The most frequent values, ties to the smaller value, from one pass with a
+    // bounded heap (an identifier column has as many values as rows). values are
+    // increasing, so ties by index are ties by value.
+    const auto better = [&](size_t a, size_t b) {
         return vc.counts[a] != vc.counts[b] ? vc.counts[a] > vc.counts[b] : a < b;
-    });
-    for (size_t i = 0; i < top; ++i)
-        s.topValues.push_back({QString::number(qint64(vc.values[order[i]])), vc.counts[order[i]]});
+    };
+    const size_t top = std::min(kMaxTopValues, vc.values.size());
+    std::vector<size_t> heap;  // its front is the worst of those kept
+    heap.reserve(top);
+    for (size_t i = 0; i < vc.values.size(); ++i) {
+        if (heap.size() < top) {
+            heap.push_back(i);
+            std::push_heap(heap.begin(), heap.end(), better);
+        } else if (better(i, heap.front())) {
+            std::pop_heap(heap.begin(), heap.end(), better);
+            heap.back() = i;
+            std::push_heap(heap.begin(), heap.end(), better);
+        }
+    }
+    std::sort_heap(heap.begin(), heap.end(), better);
+    for (size_t i : heap)
+        s.topValues.push_back({QString::number(qint64(vc.values[i])), vc.counts[i]});
 }
 
 QJsonValue jsonNumber(double v)

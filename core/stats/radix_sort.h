@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <bit>
 #include <vector>
 
@@ -92,7 +93,9 @@ inline void sortKeysHighFirst(std::vector<double> &keys, HighDigitCounts &counts
         std::sort(keys.begin(), keys.end(), [&](double a, double b) { return key(a) < key(b); });
         return;
     }
-    std::vector<double> buffer(n);
+    // Not value-initialised: every element is written before it is read.
+    std::unique_ptr<double[]> buffer(new double[n]);
+    double *from = keys.data(), *to = buffer.get();
     for (int p = 0; p < C::kPasses; ++p) {
         const int shift = C::kShift + p * C::kBits;
         uint32_t *c = counts.counts.data() + size_t(p) * C::kBuckets;
@@ -104,11 +107,13 @@ inline void sortKeysHighFirst(std::vector<double> &keys, HighDigitCounts &counts
             c[b] = sum;
             sum += t;
         }
-        for (double k : keys)
-            buffer[c[(key(k) >> shift) & (C::kBuckets - 1)]++] = k;
-        keys.swap(buffer);
+        for (size_t i = 0; i < n; ++i)
+            to[c[(key(from[i]) >> shift) & (C::kBuckets - 1)]++] = from[i];
+        std::swap(from, to);
     }
-    std::vector<double>().swap(buffer);
+    if (from != keys.data())
+        std::copy(from, from + n, keys.data());
+    buffer.reset();
     for (size_t i = 0; i < n;) {
         const uint64_t high = key(keys[i]) >> C::kShift;
         size_t j = i + 1;

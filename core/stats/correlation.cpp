@@ -328,20 +328,49 @@ CorrelationMatrix pearsonCorrelation(const Table &table, TaskContext *ctx)
     std::vector<std::vector<PairSums>> partial(size_t(threads), std::vector<PairSums>(pairs, PairSums{}));
     std::atomic<size_t> next{0};
     const auto work = [&](int t) {
-        std::vector<double> x(k * kBlock), present(k * kBlock);
+        std::vector<double> x(k * kBlock), present(k * kBlock), sum(k), sumSquares(k);
+        std::vector<char> full(k);
         std::vector<PairSums> &acc = partial[size_t(t)];
         for (size_t b; (b = next.fetch_add(1)) < blocks;) {
             if (isCanceled(ctx))
                 return;
             const size_t begin = b * kBlock, end = std::min(rows, begin + kBlock), len = end - begin;
-            for (size_t i = 0; i < k; ++i)
+            for (size_t i = 0; i < k; ++i) {
                 loadBlock(table.column(indices[i]), begin, end, shift[i], x.data() + i * kBlock,
                           present.data() + i * kBlock);
+                // A column with every value present in the block (the usual case) has its
+                // own sums, shared by all its pairs; a pair of two such needs only Σxy.
+                const double *xi = x.data() + i * kBlock, *vi = present.data() + i * kBlock;
+                double n = 0, sx = 0, sxx = 0;
+#pragma omp simd reduction(+ : n, sx, sxx)
+                for (size_t r = 0; r < len; ++r) {
+                    n += vi[r];
+                    sx += xi[r];
+                    sxx += xi[r] * xi[r];
+                }
+                full[i] = n == double(len);
+                sum[i] = sx;
+                sumSquares[i] = sxx;
+            }
             size_t p = 0;
             for (size_t i = 0; i < k; ++i)
                 for (size_t j = i; j < k; ++j, ++p) {
                     const double *xa = x.data() + i * kBlock, *va = present.data() + i * kBlock;
                     const double *xb = x.data() + j * kBlock, *vb = present.data() + j * kBlock;
+                    PairSums &s = acc[p];
+                    if (full[i] && full[j]) {
+                        double sxy = 0;
+#pragma omp simd reduction(+ : sxy)
+                        for (size_t r = 0; r < len; ++r)
+                            sxy += xa[r] * xb[r];
+                        s.n += double(len);
+                        s.sx += sum[i];
+                        s.sy += sum[j];
+                        s.sxx += sumSquares[i];
+                        s.syy += sumSquares[j];
+                        s.sxy += sxy;
+                        continue;
+                    }
                     double n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
 #pragma omp simd reduction(+ : n, sx, sy, sxx, syy, sxy)
                     for (size_t r = 0; r < len; ++r) {
@@ -353,7 +382,6 @@ CorrelationMatrix pearsonCorrelation(const Table &table, TaskContext *ctx)
                         syy += c * c;
                         sxy += a * c;
                     }
-                    PairSums &s = acc[p];
                     s.n += n;
                     s.sx += sx;
                     s.sy += sy;

@@ -63,6 +63,8 @@ int main(int argc, char **argv)
         std::printf("easel-cli %s\n", EASEL_VERSION_STRING);
         return easel::cli::ExitOk;
     }
+    if (command == QLatin1String("inspect") || command == QLatin1String("import"))
+        easel::shareOneMallocArena();
     if (command == QLatin1String("inspect"))
         return easel::cli::runInspect(args);
     if (command == QLatin1String("import"))

@@ -5,6 +5,10 @@
 #include <string>
 #include <unistd.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace easel {
 
 void applyRunTimeSettings(char **argv)
@@ -26,6 +30,13 @@ void applyRunTimeSettings(char **argv)
     if (changed)
         ::execv("/proc/self/exe", argv);
     // exec failed (no /proc): carry on with the defaults.
+}
+
+void shareOneMallocArena()
+{
+#if defined(__GLIBC__)
+    mallopt(M_ARENA_MAX, 1);
+#endif
 }
 
 } // namespace easel

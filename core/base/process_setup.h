@@ -12,4 +12,11 @@ namespace easel {
 //!   buffers) get transparent huge pages, which halves the page faults of an import.
 void applyRunTimeSettings(char **argv);
 
+//! For a process that only reads and summarises data (easel-cli inspect, import),
+//! called before any thread starts: every thread allocates from the main malloc
+//! arena, whose heap gets huge pages (threads' own arenas do not), so the column
+//! pieces the reader's threads fill fault in 2 MB at a time. A process that trains
+//! keeps one arena per thread: its threads allocate often and would contend.
+void shareOneMallocArena();
+
 } // namespace easel

@@ -330,6 +330,19 @@ inline bool parseTemporal(const char *b, const char *e, Temporal &t)
         return parseTimeOfDay(q, e, tod);
     };
     auto isDigit = [](char c) { return unsigned(uint8_t(c)) - unsigned('0') <= 9; };
+    if (e - b == 10 && b[4] == '-' && b[7] == '-') {
+        // The most common form, yyyy-mm-dd, without the general path's loops.
+        bool digits = true;
+        for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+            digits &= isDigit(b[i]);
+        const auto num = [b](int i) { return int(b[i] - '0'); };
+        const int y = num(0) * 1000 + num(1) * 100 + num(2) * 10 + num(3);
+        const int m = num(5) * 10 + num(6), d = num(8) * 10 + num(9);
+        if (digits && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m)) {
+            t.ms = daysFromCivil(y, unsigned(m), unsigned(d)) * 86400000;
+            return true;
+        }
+    }
     if (isDigit(b[0]) && isDigit(b[1]) && isDigit(b[2]) && isDigit(b[3]) && (b[4] == '-' || b[4] == '/')) {
         // yyyy-mm-dd
         int y, m, d;

@@ -113,6 +113,37 @@ private Q_SLOTS:
         }
     }
 
+    void isoDatesAreCheckedLikeEveryOtherForm_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<bool>("valid");
+        QTest::addColumn<qint64>("days");  // since 1970-01-01
+        QTest::newRow("plain") << QByteArray("2015-07-27") << true << qint64(16643);
+        QTest::newRow("epoch") << QByteArray("1970-01-01") << true << qint64(0);
+        QTest::newRow("before the epoch") << QByteArray("1969-12-31") << true << qint64(-1);
+        QTest::newRow("leap day") << QByteArray("2020-02-29") << true << qint64(18321);
+        QTest::newRow("no leap day") << QByteArray("2021-02-29") << false << qint64(0);
+        QTest::newRow("month 13") << QByteArray("1999-13-01") << false << qint64(0);
+        QTest::newRow("day 0") << QByteArray("1999-12-00") << false << qint64(0);
+        QTest::newRow("letter") << QByteArray("1999-1a-01") << false << qint64(0);
+        QTest::newRow("slashes") << QByteArray("2015/07/27") << true << qint64(16643);
+        QTest::newRow("short month") << QByteArray("2015-7-27") << true << qint64(16643);
+    }
+
+    void isoDatesAreCheckedLikeEveryOtherForm()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(bool, valid);
+        QFETCH(qint64, days);
+        Temporal t;
+        QCOMPARE(parseTemporal(text.constData(), text.constData() + text.size(), t), valid);
+        if (valid) {
+            QCOMPARE(t.ms, days * 86400000);
+            QVERIFY(!t.hasTime);
+            QVERIFY(!t.dayMonth);
+        }
+    }
+
     void stringDictKeepsEveryDistinctString()
     {
         StringDict dict;

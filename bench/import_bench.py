@@ -2,7 +2,7 @@
 """Import + statistics benchmark: Easel against data.table::fread and pandas.
 
 Generates the 1 M-row mixed-type file with ../shared/data/make_large.py (once),
-then times whole processes side by side on the same file, best of N runs:
+then times whole processes side by side on the same file, best of N runs taken in turns:
 
   easel   easel-cli inspect FILE --json   (parse, type inference, statistics,
                                            warnings, correlations)
@@ -21,23 +21,32 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
 
 
-def timed(cmd, env=None):
-    """Runs cmd under /usr/bin/time; returns (seconds, peak RSS in MB)."""
+def timed(cmd):
+    """Runs cmd under /usr/bin/time; returns (wall seconds, peak RSS in MB). The wall
+    time is the script's own clock (/usr/bin/time rounds to 10 ms)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
-        full = ["/usr/bin/time", "-f", "%e %M", "-o", tf.name] + cmd
-        subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
-        secs, kb = tf.read().split()[-2:]
-        return float(secs), int(kb) / 1024.0
+        full = ["/usr/bin/time", "-f", "%M", "-o", tf.name] + cmd
+        start = time.perf_counter()
+        subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        secs = time.perf_counter() - start
+        kb = tf.read().split()[-1]
+        return secs, int(kb) / 1024.0
 
 
-def best(cmd, runs, env=None):
-    results = [timed(cmd, env) for _ in range(runs)]
-    return min(r[0] for r in results), max(r[1] for r in results)
+def best_of(commands, runs):
+    """Best wall time and largest peak per contender, runs taken in turns so that a
+    change in the machine's speed touches every contender alike."""
+    results = {name: [] for name, _ in commands}
+    for _ in range(runs):
+        for name, cmd in commands:
+            results[name].append(timed(cmd))
+    return {name: (min(r[0] for r in rs), max(r[1] for r in rs)) for name, rs in results.items()}
 
 
 def main():
@@ -67,30 +76,30 @@ def main():
         while f.read(1 << 24):
             pass
 
-    rows = []
-    secs, mem = best([cli, "inspect", path, "--json"], args.runs)
-    rows.append(("easel import + statistics (2 threads)", secs, mem))
-    easel = secs
-    fread = pandas = None
+    names = {"easel": "easel import + statistics (2 threads)", "fread": "R data.table::fread (2 threads)",
+             "pandas": "pandas.read_csv"}
+    commands = [("easel", [cli, "inspect", path, "--json"])]
     if shutil.which("Rscript"):
         r = ("suppressMessages(library(data.table)); setDTthreads(2); "
              f"d <- fread('{path}'); invisible(nrow(d))")
-        fread, mem = best(["Rscript", "-e", r], args.runs)
-        rows.append(("R data.table::fread (2 threads)", fread, mem))
+        commands.append(("fread", ["Rscript", "-e", r]))
     else:
         print("Rscript not found: apt-get install r-cran-data.table", file=sys.stderr)
     try:
         subprocess.run(["/usr/bin/python3", "-c", "import pandas"], check=True, stderr=subprocess.DEVNULL)
-        pandas, mem = best(["/usr/bin/python3", "-c", f"import pandas as pd; d = pd.read_csv('{path}'); len(d)"],
-                           args.runs)
-        rows.append(("pandas.read_csv", pandas, mem))
+        commands.append(("pandas", ["/usr/bin/python3", "-c",
+                                    f"import pandas as pd; d = pd.read_csv('{path}'); len(d)"]))
     except subprocess.CalledProcessError:
         print("pandas not found: apt-get install python3-pandas", file=sys.stderr)
-
+    results = best_of(commands, args.runs)
+    rows = [(names[name], *results[name]) for name, _ in commands]
+    easel = results["easel"][0]
+    fread = results.get("fread", (None,))[0]
+    pandas = results.get("pandas", (None,))[0]
     print(f"\nfile: {path}  {size_mb:.1f} MB, {args.rows:,} rows; whole processes, best of {args.runs}\n")
     print(f"{'contender':40} {'wall s':>8} {'MB/s':>8} {'peak MB':>9} {'peak/file':>10}")
     for name, s, m in rows:
-        print(f"{name:40} {s:8.2f} {size_mb / s:8.0f} {m:9.0f} {m / size_mb:10.2f}")
+        print(f"{name:40} {s:8.3f} {size_mb / s:8.0f} {m:9.0f} {m / size_mb:10.2f}")
     print()
     ok = True
     if fread:

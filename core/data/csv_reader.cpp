@@ -258,7 +258,9 @@ Status readBlocks(ReadState &st, bool exact, ReadOutcome *outcome)
     ByteSource &src = *st.opened.source;
     const int64_t total = src.size();
     const int threads = threadCount(st.options);
-    // Blocks of 1–8 MB, at least ~4 per thread; at most threads + 1 of them in flight.
+    // Blocks of 1–4 MB, ~64 per thread where the file is large enough: small blocks
+    // keep every thread busy to the end and a block's column pieces in cache. At most
+    // threads + 1 of them in flight.
     int64_t blockBytes = st.options.blockBytes;
     if (blockBytes <= 0)
         blockBytes = std::clamp<int64_t>((total - st.opened.start) / (int64_t(threads) * 64), int64_t(1) << 20,

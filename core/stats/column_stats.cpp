@@ -32,9 +32,9 @@ struct ValueCounts
     }
 
     //! Linear interpolation between order statistics, as numpy.quantile's default
-    //! ("linear", with numpy's lerp that is exact at both ends), for increasing
-    //! levels in one pass over the counts (no cumulative array: large columns
-    //! would hold one more buffer while they are summarised).
+    //! ("linear", with numpy's lerp that is exact at both ends), for several levels
+    //! in one pass over the counts (no cumulative array: large columns would hold
+    //! one more buffer while they are summarised).
     template<size_t N>
     std::array<double, N> quantiles(const std::array<double, N> &levels) const
     {

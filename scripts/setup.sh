@@ -15,7 +15,7 @@ PACKAGES=(
   # toolchain
   cmake g++ ninja-build ccache pkg-config
   # libraries
-  qt6-base-dev qt6-httpserver-dev qt6-svg-dev libqt6sql6-sqlite libsqlite3-dev
+  qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev libqt6sql6-sqlite libsqlite3-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   libtorch-dev libxgboost-dev
   # running the studio and its GUI tests without a screen

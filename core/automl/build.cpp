@@ -31,6 +31,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+//! A standard build's search stops after this many candidates without a better model.
+constexpr int kSearchPatience = 60;
+
 double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 QString flavourName(FeatureFlavour f)
@@ -99,6 +102,8 @@ struct Trial
     std::vector<std::unique_ptr<Model>> models;   //!< one per fold
     std::map<QString, double> importance;         //!< per input column, summed over folds
     double firstFoldScore = std::numeric_limits<double>::quiet_NaN();
+    //! The out-of-fold score on each half of the scored rows (see Runner::m_half).
+    double halfScore[2] = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
 };
 
 class Runner
@@ -125,7 +130,15 @@ private:
     //! The ensemble's candidates among ranked (best first) trials with id ≤ upTo: the
     //! best few of each family, at most 20, so that many close variants of one family
     //! found by the search do not crowd the other families out.
-    std::vector<Trial *> candidatePool(const std::vector<Trial *> &ranked, size_t upTo) const;
+    //! needModels: only trials whose fold models are still held (else: whose out-of-fold
+    //! predictions are).
+    std::vector<Trial *> candidatePool(const std::vector<Trial *> &ranked, size_t upTo, bool needModels = true) const;
+    //! Trials with out-of-fold predictions, best first by their score on one half of the scored rows.
+    std::vector<Trial *> rankedOnHalf(int half) const;
+    //! Honest out-of-fold predictions of the ensemble of trials with id ≤ upTo: on each
+    //! half of the scored rows, the predictions of the ensemble whose candidates and
+    //! weights were chosen on the other half only. Empty when a half has no candidate.
+    Predictions crossFitted(size_t upTo) const;
     //! Is a's score better than b's on the scored rows beyond chance? A paired bootstrap:
     //! a must win in at least 90 % of the resamples.
     bool clearlyBetter(const Predictions &a, const Predictions &b) const;
@@ -149,6 +162,11 @@ private:
     std::vector<size_t> m_rows;         //!< usable rows
     std::vector<Fold> m_folds;
     std::vector<float> m_truth;         //!< target of the scored rows (concatenated fold validation rows)
+    //! The scored rows split at random into two halves (0, 1), and the truth with the
+    //! other half's rows set to NaN (which metrics skip): a standard build compares its
+    //! ensembles on rows that did not choose them.
+    std::vector<uint8_t> m_half;
+    std::vector<float> m_halfTruth[2];
     std::map<FeatureFlavour, FlavourData> m_data;
     std::vector<std::unique_ptr<Trial>> m_trials;
     std::map<QString, double> m_familySeconds;
@@ -219,6 +237,16 @@ Status Runner::prepare()
     for (const Fold &f : m_folds)
         for (size_t r : f.valid)
             m_truth.push_back(m_y[r]);
+    std::mt19937_64 rng(m_spec.seed + 11);
+    m_half.resize(m_truth.size());
+    for (uint8_t &h : m_half)
+        h = uint8_t(rng() & 1);
+    for (int h = 0; h < 2; ++h) {
+        m_halfTruth[h] = m_truth;
+        for (size_t i = 0; i < m_truth.size(); ++i)
+            if (m_half[i] != h)
+                m_halfTruth[h][i] = std::numeric_limits<float>::quiet_NaN();
+    }
     return Status::success();
 }
 
@@ -275,20 +303,56 @@ double Runner::scoreOf(const Predictions &pred) const
     return computeMetric(m_metric, m_target.problem, m_truth, pred, 0.5);
 }
 
-std::vector<Trial *> Runner::candidatePool(const std::vector<Trial *> &ranked, size_t upTo) const
+std::vector<Trial *> Runner::candidatePool(const std::vector<Trial *> &ranked, size_t upTo, bool needModels) const
 {
     constexpr int kPerFamily = 5;
     constexpr size_t kPool = 20;
     std::vector<Trial *> pool;
     std::map<QString, int> perFamily;
     for (Trial *t : ranked) {
-        if (size_t(t->record.id) > upTo || t->models.empty() || perFamily[t->record.family]++ >= kPerFamily)
+        const bool held = needModels ? !t->models.empty() : !t->oof.values.empty();
+        if (size_t(t->record.id) > upTo || !held || perFamily[t->record.family]++ >= kPerFamily)
             continue;
         pool.push_back(t);
         if (pool.size() == kPool)
             break;
     }
     return pool;
+}
+
+std::vector<Trial *> Runner::rankedOnHalf(int half) const
+{
+    std::vector<Trial *> ranked;
+    for (const auto &t : m_trials)
+        if (!t->oof.values.empty() && !std::isnan(t->record.score) && !std::isnan(t->halfScore[half]))
+            ranked.push_back(t.get());
+    std::stable_sort(ranked.begin(), ranked.end(), [this, half](const Trial *a, const Trial *b) {
+        return oriented(a->halfScore[half]) > oriented(b->halfScore[half]);
+    });
+    return ranked;
+}
+
+Predictions Runner::crossFitted(size_t upTo) const
+{
+    const size_t k = size_t(m_outputs);
+    Predictions out{m_truth.size(), m_outputs,
+                    std::vector<float>(m_truth.size() * k, std::numeric_limits<float>::quiet_NaN())};
+    for (int h = 0; h < 2; ++h) {
+        const int other = 1 - h;
+        const std::vector<Trial *> pool = candidatePool(rankedOnHalf(other), upTo, false);
+        if (pool.empty())
+            return {};
+        std::vector<const Predictions *> candidates;
+        for (const Trial *t : pool)
+            candidates.push_back(&t->oof);
+        const std::vector<double> weights =
+            selectEnsemble(candidates, m_halfTruth[other], m_metric, m_target.problem, 40, 0.5).weights;
+        const Predictions blended = blend(candidates, weights);
+        for (size_t i = 0; i < m_truth.size(); ++i)
+            if (m_half[i] == h)
+                std::copy_n(blended.values.begin() + qsizetype(i * k), k, out.values.begin() + qsizetype(i * k));
+    }
+    return out;
 }
 
 bool Runner::clearlyBetter(const Predictions &a, const Predictions &b) const
@@ -440,6 +504,9 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
     }
     trial->record.iterations = int(std::lround(iterations / double(data.folds.size())));
     trial->record.score = scoreOf(trial->oof);
+    if (m_spec.mode == BuildMode::Standard)
+        for (int h = 0; h < 2; ++h)
+            trial->halfScore[h] = computeMetric(m_metric, m_target.problem, m_halfTruth[h], trial->oof, 0.5);
     trial->record.status = cutShort ? QStringLiteral("cut short") : QStringLiteral("finished");
     if (cutShort)
         trial->record.message = QStringLiteral("Stopped early to keep within the time limit.");
@@ -548,21 +615,28 @@ Result<BuildResult> Runner::finish()
     std::vector<double> weights;
     Predictions ensemble = ensembleOf(chosen, &weights);
     // A standard build keeps the ensemble of the candidates a quick build would have
-    // had unless the search's ensemble is better beyond chance on the scored rows:
-    // choosing among many close candidates on the same rows flatters the winner.
+    // had unless the search's ensemble is better beyond chance. Choosing among many
+    // close candidates flatters the winner on the rows that chose it, so the two are
+    // compared cross-fitted: on each half of the scored rows, the ensemble whose
+    // candidates and weights were chosen on the other half.
     if (m_spec.mode == BuildMode::Standard && m_quickCut < m_trials.size()) {
         std::vector<Trial *> early = candidatePool(finished, m_quickCut);
         if (!early.empty()) {
             std::vector<double> earlyWeights;
             Predictions earlyEnsemble = ensembleOf(early, &earlyWeights);
-            const double full = scoreOf(ensemble), first = scoreOf(earlyEnsemble);
-            if (clearlyBetter(ensemble, earlyEnsemble)) {
-                log(QStringLiteral("The search improved the ensemble from %1 to %2 (%3 = %4 candidates in).")
+            const Predictions honestFull = crossFitted(std::numeric_limits<size_t>::max());
+            const Predictions honestFirst = crossFitted(m_quickCut);
+            const bool comparable = !honestFull.values.empty() && !honestFirst.values.empty();
+            const double full = comparable ? scoreOf(honestFull) : scoreOf(ensemble);
+            const double first = comparable ? scoreOf(honestFirst) : scoreOf(earlyEnsemble);
+            if (comparable && clearlyBetter(honestFull, honestFirst)) {
+                log(QStringLiteral("The search improved the ensemble from %1 to %2 (%3 on rows that did not choose "
+                                   "it, %4 candidates in).")
                         .arg(first, 0, 'g', 5).arg(full, 0, 'g', 5).arg(metricLabel(m_metric))
                         .arg(m_trials.size()));
             } else {
-                log(QStringLiteral("The search's ensemble (%1) is not better beyond chance than the one of the first "
-                                   "%2 candidates (%3); keeping that one.")
+                log(QStringLiteral("The search's ensemble (%1 on rows that did not choose it) is not better beyond "
+                                   "chance than the one of the first %2 candidates (%3); keeping that one.")
                         .arg(full, 0, 'g', 5).arg(m_quickCut).arg(first, 0, 'g', 5));
                 chosen = std::move(early);
                 weights = std::move(earlyWeights);
@@ -908,6 +982,15 @@ Result<BuildResult> Runner::run()
         const bool quick = m_spec.mode == BuildMode::Quick;
         int sinceImprovement = 0;
         double bestSoFar = m_bestScore;
+        // Standard builds after their quick phase: candidates since the best single
+        // score last improved by more than the tolerance.
+        double searchBest = std::numeric_limits<double>::quiet_NaN();
+        int sinceSearchImprovement = 0;
+        const double relativeTolerance = std::clamp(0.1 / std::sqrt(double(std::max<size_t>(1, m_rows.size()))),
+                                                    1e-4, 1e-2);
+        const auto searchTolerance = [relativeTolerance](double best) {
+            return relativeTolerance * std::max(std::abs(best), 1e-3);
+        };
         // Parzen search per family, more trials for the families doing best.
         std::map<QString, std::unique_ptr<ParzenSearch>> searches;
         std::map<QString, QJsonObject> bases;
@@ -982,6 +1065,24 @@ Result<BuildResult> Runner::run()
                     break;
                 }
             }
+            // A standard build's search ends early once it has gone many candidates
+            // without a better model by a margin that matters for this many rows
+            // (as H2O AutoML's stopping rounds do): small data sets finish in minutes.
+            if (!quick && !quickPhase && !std::isnan(m_bestScore)) {
+                if (std::isnan(searchBest)) {
+                    searchBest = m_bestScore;
+                    sinceSearchImprovement = 0;
+                } else if (oriented(m_bestScore) - oriented(searchBest) > searchTolerance(searchBest)) {
+                    searchBest = m_bestScore;
+                    sinceSearchImprovement = 0;
+                } else if (++sinceSearchImprovement >= kSearchPatience) {
+                    log(QStringLiteral("The search went %1 candidates without a better model; finishing after %2 of "
+                                       "the %3 allowed.")
+                            .arg(kSearchPatience)
+                            .arg(humanDuration(secondsSince(m_start)), humanDuration(m_budget)));
+                    break;
+                }
+            }
             // Free the models of candidates that can no longer enter the ensemble.
             if (m_trials.size() > 30) {
                 std::vector<Trial *> byScore;
@@ -991,16 +1092,25 @@ Result<BuildResult> Runner::run()
                 std::stable_sort(byScore.begin(), byScore.end(), [this](const Trial *a, const Trial *b) {
                     return oriented(a->record.score) > oriented(b->record.score);
                 });
-                std::set<const Trial *> keep;
-                for (size_t upTo : {std::numeric_limits<size_t>::max(), m_quickCut})
+                // Models for the ensembles on all scored rows; out-of-fold predictions
+                // also for those chosen on one half, to compare the ensembles honestly.
+                std::set<const Trial *> keepModels, keepPredictions;
+                for (size_t upTo : {std::numeric_limits<size_t>::max(), m_quickCut}) {
                     for (const Trial *t : candidatePool(byScore, upTo))
-                        keep.insert(t);
-                for (const auto &t : m_trials)
-                    if (!keep.count(t.get())) {
+                        keepModels.insert(t);
+                    if (m_spec.mode == BuildMode::Standard)
+                        for (int h = 0; h < 2; ++h)
+                            for (const Trial *t : candidatePool(rankedOnHalf(h), upTo, false))
+                                keepPredictions.insert(t);
+                }
+                for (const auto &t : m_trials) {
+                    if (!keepModels.count(t.get()))
                         t->models.clear();
+                    if (!keepModels.count(t.get()) && !keepPredictions.count(t.get())) {
                         t->oof.values.clear();
                         t->oof.values.shrink_to_fit();
                     }
+                }
             }
         }
     }

@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <limits>
 
 using namespace easel;
 
@@ -190,6 +191,41 @@ private Q_SLOTS:
             QCOMPARE(standard->ensembleScore, quick->ensembleScore);
         else
             QVERIFY(standard->ensembleScore > quick->ensembleScore);  // AUC
+    }
+
+    //! On a small data set the search soon stops finding better models: a standard
+    //! build then ends long before its budget, and compares its ensembles on rows
+    //! that did not choose them.
+    void standardSearchStopsWhenItStopsImproving()
+    {
+        auto table = load("iris.csv");
+        BuildSpec spec;
+        spec.target = QStringLiteral("species");
+        spec.threads = 1;
+        spec.seed = 5;
+        spec.families = {QStringLiteral("xgboost"), QStringLiteral("linear")};
+        spec.mode = BuildMode::Standard;
+        spec.timeLimitSeconds = 900;
+        Result<BuildResult> r = runBuild(*table, spec, m_registry);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        const QString log = r->log.join(QLatin1Char('\n'));
+        QVERIFY2(log.contains(QStringLiteral("A quick build would stop here")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("The search went 60 candidates without a better model")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("on rows that did not choose it")), qPrintable(log));
+        QVERIFY(!r->canceled);
+        QVERIFY2(r->seconds < spec.timeLimitSeconds, qPrintable(QString::number(r->seconds)));
+        // The last 60 candidates brought no better model than the best before them.
+        QVERIFY(r->trials.size() > 60);
+        double bestBefore = std::numeric_limits<double>::infinity();  // log loss: lower is better
+        for (size_t i = 0; i + 60 < r->trials.size(); ++i)
+            if (!std::isnan(r->trials[i].score))
+                bestBefore = std::min(bestBefore, r->trials[i].score);
+        for (size_t i = r->trials.size() - 60; i < r->trials.size(); ++i)
+            if (!std::isnan(r->trials[i].score))
+                QVERIFY2(r->trials[i].score > bestBefore * (1 - 1e-2) - 1e-9,
+                         qPrintable(QStringLiteral("trial %1: %2 vs %3").arg(i + 1).arg(r->trials[i].score).arg(bestBefore)));
+        qInfo("standard build on iris: %zu trials in %.1f s, ensemble log loss %.5f", r->trials.size(), r->seconds,
+              r->ensembleScore);
     }
 
     void previewIsFast()

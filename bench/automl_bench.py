@@ -133,6 +133,10 @@ def easel(cli, train_csv, test_csv, target, task, mode, limit, workdir):
     if run.returncode != 0:
         return None, build_seconds, run.stderr.strip().splitlines()[-1:]
     summary = json.loads(run.stdout)
+    # The build's own words on how it ended: which ensemble a standard build kept, and
+    # whether its search stopped before the budget.
+    summary["decisions"] = [l.strip() for l in run.stderr.splitlines()
+                            if "keeping that one" in l or "improved the ensemble" in l or "without a better model" in l]
     run = subprocess.run([cli, "predict", model, test_csv, "--out", result], capture_output=True, text=True)
     if run.returncode != 0:
         return None, build_seconds, run.stderr.strip().splitlines()[-1:]
@@ -189,7 +193,7 @@ def main():
             e, secs, info = easel(cli, train_csv, test_csv, target, task, args.mode, args.time_limit, tmp)
             se, ssecs = None, 0.0
             if args.standard_limit:
-                se, ssecs, _ = easel(cli, train_csv, test_csv, target, task, "standard", args.standard_limit, tmp)
+                se, ssecs, sinfo = easel(cli, train_csv, test_csv, target, task, "standard", args.standard_limit, tmp)
         p = peers(train, test, target, task)
         higher = task == "binary"
         best_peer = max(v[0] for v in p.values()) if higher else min(v[0] for v in p.values())
@@ -206,7 +210,10 @@ def main():
             sok = se is not None and e is not None and (se >= e - 1e-12 if higher else se <= e + 1e-12)
             std_ok += sok
             line += f"    {fmt(se) if se is not None else '        –'} {ssecs:7.1f}  {'as good' if sok else 'worse'}"
-            row.update({"standard": se, "standard_seconds": ssecs})
+            decisions = sinfo.get("decisions", []) if isinstance(sinfo, dict) else []
+            row.update({"standard": se, "standard_seconds": ssecs, "standard_decisions": decisions})
+            for d in decisions:
+                line += f"\n    {name}: {d}"
         print(line, flush=True)
         rows.append(row)
     print(f"\nEasel {args.mode} build at least as good as the best peer on {wins} of {done} data sets")

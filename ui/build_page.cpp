@@ -33,8 +33,8 @@ namespace {
 
 const QString kQuickText = QStringLiteral("Quick build  ·  about 2 min\nProven settings, then an ensemble.");
 const QString kQuickShort = QStringLiteral("Quick build\nabout 2 min");
-const QString kStandardText = QStringLiteral("Standard build  ·  about 15 min\nTunes each kind of model.");
-const QString kStandardShort = QStringLiteral("Standard build\nabout 15 min");
+const QString kStandardText = QStringLiteral("Standard build  ·  up to 15 min\nTunes each kind of model.");
+const QString kStandardShort = QStringLiteral("Standard build\nup to 15 min");
 constexpr int kPreviewDelayMs = 600;
 constexpr int kUseColumn = 0;
 // Item text colours, as the light theme's; setItemTone keeps them right in the dark.
@@ -265,7 +265,7 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     m_standard = new QPushButton(kStandardText, right);
     m_standard->setObjectName(QStringLiteral("standardBuild"));
     m_standard->setAccessibleName(QStringLiteral("Standard build"));
-    m_standard->setAccessibleDescription(QStringLiteral("About 15 minutes: tunes each kind of model."));
+    m_standard->setAccessibleDescription(QStringLiteral("Up to 15 minutes, less on small data: tunes each kind of model."));
     for (QPushButton *b : {m_quick, m_standard}) {
         b->setCursor(Qt::PointingHandCursor);
         b->setMinimumHeight(64);

@@ -36,6 +36,19 @@ class TestBuild : public QObject
         return r->table;
     }
 
+    //! One thread, boosted trees and the linear learner only: fast and reproducible.
+    static BuildSpec reproducibleSpec(const char *target, BuildMode mode, uint64_t seed, double seconds)
+    {
+        BuildSpec spec;
+        spec.target = QLatin1String(target);
+        spec.mode = mode;
+        spec.seed = seed;
+        spec.timeLimitSeconds = seconds;
+        spec.threads = 1;
+        spec.families = {QStringLiteral("xgboost"), QStringLiteral("linear")};
+        return spec;
+    }
+
     TrainerRegistry m_registry;
     QTemporaryDir m_dir;
 
@@ -139,12 +152,7 @@ private Q_SLOTS:
     void sameSeedSameLeaderboard()
     {
         auto table = load("iris.csv");
-        BuildSpec spec;
-        spec.target = QStringLiteral("species");
-        spec.timeLimitSeconds = 60;
-        spec.threads = 1;
-        spec.seed = 7;
-        spec.families = {QStringLiteral("xgboost"), QStringLiteral("linear")};
+        BuildSpec spec = reproducibleSpec("species", BuildMode::Quick, 7, 60);
         Result<BuildResult> a = runBuild(*table, spec, m_registry);
         Result<BuildResult> b = runBuild(*table, spec, m_registry);
         QVERIFY(a.ok() && b.ok());
@@ -162,13 +170,7 @@ private Q_SLOTS:
     void standardBuildStartsWhereQuickStops()
     {
         auto table = load("german_credit.csv");
-        BuildSpec spec;
-        spec.target = QStringLiteral("credit_risk");
-        spec.threads = 1;
-        spec.seed = 3;
-        spec.families = {QStringLiteral("xgboost"), QStringLiteral("linear")};
-        spec.mode = BuildMode::Quick;
-        spec.timeLimitSeconds = 60;
+        BuildSpec spec = reproducibleSpec("credit_risk", BuildMode::Quick, 3, 60);
         Result<BuildResult> quick = runBuild(*table, spec, m_registry);
         QVERIFY2(quick.ok(), qPrintable(quick.error().toString()));
         QVERIFY(quick->log.join(QLatin1Char('\n')).contains(QStringLiteral("stopped improving")));
@@ -199,13 +201,7 @@ private Q_SLOTS:
     void standardSearchStopsWhenItStopsImproving()
     {
         auto table = load("iris.csv");
-        BuildSpec spec;
-        spec.target = QStringLiteral("species");
-        spec.threads = 1;
-        spec.seed = 5;
-        spec.families = {QStringLiteral("xgboost"), QStringLiteral("linear")};
-        spec.mode = BuildMode::Standard;
-        spec.timeLimitSeconds = 900;
+        BuildSpec spec = reproducibleSpec("species", BuildMode::Standard, 5, 900);
         Result<BuildResult> r = runBuild(*table, spec, m_registry);
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         const QString log = r->log.join(QLatin1Char('\n'));

@@ -85,7 +85,23 @@ struct FoldData
     Preprocessor pipeline;
     FeatureMatrix trainX, validX;
     std::vector<float> trainY, validY, trainW;
+    //! The rows the trainer early-stops (and picks its L2 / epoch / round count) on: a
+    //! part of the fold's training rows, so that the scored rows choose nothing about
+    //! the model that predicts them. Empty when the fold is too small to spare them;
+    //! the trainer then stops on validX, as before.
+    FeatureMatrix stopX;
+    std::vector<float> stopY;
+    bool hasStop = false;
 };
+
+//! The share of a fold's training rows set aside for early stopping: 12 %, at most
+//! 10 000 rows. None when fewer than 40 rows would be left to fit on.
+double earlyStoppingShare(size_t trainRows)
+{
+    if (trainRows < 48)
+        return 0;
+    return std::min(0.12, 10000.0 / double(trainRows));
+}
 
 struct FlavourData
 {
@@ -234,6 +250,9 @@ Status Runner::prepare()
         m_folds = makeFolds(m_rows, m_y, m_target.problem, k, m_spec.seed);
         log(QStringLiteral("Validation: %1-fold cross-validation over %2 rows.").arg(m_folds.size()).arg(m_rows.size()));
     }
+    if (!m_folds.empty() && earlyStoppingShare(m_folds.front().train.size()) > 0)
+        log(QStringLiteral("Each model stops early on %1 % of its training rows, never on the rows that score it.")
+                .arg(std::lround(earlyStoppingShare(m_folds.front().train.size()) * 100)));
     for (const Fold &f : m_folds)
         for (size_t r : f.valid)
             m_truth.push_back(m_y[r]);
@@ -275,17 +294,33 @@ FlavourData &Runner::flavourData(FeatureFlavour flavour)
         }
     }
 
-    for (const Fold &fold : m_folds) {
-        Result<Preprocessor> pipeline = Preprocessor::fit(m_table, fold.train, m_target, m_y, options);
+    for (size_t f = 0; f < m_folds.size(); ++f) {
+        const Fold &fold = m_folds[f];
+        // The early-stopping rows are held out of the fold's preprocessing too, so that
+        // their target encoding is as unseen as the scored rows'.
+        const double share = earlyStoppingShare(fold.train.size());
+        Fold inner;
+        if (share > 0)
+            inner = makeHoldout(fold.train, m_y, m_target.problem, share, m_spec.seed + 101 + uint64_t(f));
+        else
+            inner.train = fold.train;
+        const std::vector<size_t> &fitRows = inner.train;
+        Result<Preprocessor> pipeline = Preprocessor::fit(m_table, fitRows, m_target, m_y, options);
         if (!pipeline) {
             data.error = pipeline.error();
             return data;
         }
         FoldData fd;
         fd.pipeline = std::move(*pipeline);
-        fd.trainX = fd.pipeline.transformTraining(m_table, fold.train);
+        fd.trainX = fd.pipeline.transformTraining(m_table, fitRows);
         fd.validX = fd.pipeline.transform(m_table, fold.valid);
-        for (size_t r : fold.train)
+        if (!inner.valid.empty()) {
+            fd.stopX = fd.pipeline.transform(m_table, inner.valid);
+            for (size_t r : inner.valid)
+                fd.stopY.push_back(m_y[r]);
+            fd.hasStop = true;
+        }
+        for (size_t r : fitRows)
             fd.trainY.push_back(m_y[r]);
         for (size_t r : fold.valid)
             fd.validY.push_back(m_y[r]);
@@ -420,8 +455,9 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
         options.useGpu = m_spec.useGpu;
         const double timeLeft = remaining() - m_reserve;
         options.deadlineSeconds = std::max(0.5, timeLeft / double(data.folds.size() - f));
-        Result<std::unique_ptr<Model>> model = trainer->fit(fd.trainX, fd.trainY, fd.trainW, &fd.validX, &fd.validY,
-                                                            options, &fitContext);
+        Result<std::unique_ptr<Model>> model =
+            fd.hasStop ? trainer->fit(fd.trainX, fd.trainY, fd.trainW, &fd.stopX, &fd.stopY, options, &fitContext)
+                       : trainer->fit(fd.trainX, fd.trainY, fd.trainW, &fd.validX, &fd.validY, options, &fitContext);
         if (!model) {
             trial->record.status = model.error().code == ErrorCode::Canceled ? QStringLiteral("canceled")
                                                                               : QStringLiteral("failed");

@@ -1,0 +1,175 @@
+// The rows a model early-stops on are never the rows that score it: the build
+// runner gives each trainer a part of the fold's training rows as its validation
+// set, so out-of-fold scores (and the ensembles chosen from them) are honest.
+// A spy trainer records which rows it was given to fit on, to stop on and to predict.
+#include "automl/build.h"
+#include "automl/trainer_registry.h"
+#include "data/csv_reader.h"
+
+#include <QTest>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+using namespace easel;
+
+namespace {
+
+//! One fit: the row keys (feature 0) of its training, validation and scored rows.
+struct FitSeen
+{
+    std::set<float> train, valid, scored;
+};
+
+std::vector<FitSeen> g_fits;
+
+std::set<float> keysOf(const FeatureMatrix &x)
+{
+    std::set<float> keys;
+    for (size_t r = 0; r < x.rows; ++r)
+        keys.insert(x.at(r, 0));
+    return keys;
+}
+
+class SpyModel : public Model
+{
+public:
+    SpyModel(float mean, int fit) : m_mean(mean), m_fit(fit) {}
+    QString family() const override { return QStringLiteral("spy"); }
+    Result<Predictions> predict(const FeatureMatrix &x) const override
+    {
+        // The runner's first prediction with a fold's model is the fold's scored rows.
+        if (m_fit >= 0 && !m_predicted) {
+            g_fits[size_t(m_fit)].scored = keysOf(x);
+            m_predicted = true;
+        }
+        return Predictions{x.rows, 1, std::vector<float>(x.rows, m_mean)};
+    }
+    Result<QByteArray> save() const override { return QByteArray::number(double(m_mean)); }
+
+private:
+    float m_mean;
+    int m_fit;
+    mutable bool m_predicted = false;
+};
+
+class SpyTrainer : public Trainer
+{
+public:
+    QString family() const override { return QStringLiteral("spy"); }
+    QString displayName() const override { return QStringLiteral("Spy"); }
+    TrainerCapabilities capabilities() const override
+    {
+        TrainerCapabilities c;
+        c.nativeMissing = true;
+        return c;
+    }
+    Result<std::unique_ptr<Model>> fit(const FeatureMatrix &trainX, const std::vector<float> &trainY,
+                                       const std::vector<float> &, const FeatureMatrix *validX,
+                                       const std::vector<float> *, const FitOptions &, TaskContext *) const override
+    {
+        FitSeen seen;
+        seen.train = keysOf(trainX);
+        if (validX)
+            seen.valid = keysOf(*validX);
+        g_fits.push_back(seen);
+        double sum = 0;
+        for (float y : trainY)
+            sum += y;
+        std::unique_ptr<Model> m = std::make_unique<SpyModel>(float(sum / double(trainY.size())), int(g_fits.size()) - 1);
+        return m;
+    }
+    Result<std::unique_ptr<Model>> load(const QByteArray &bytes, const FitOptions &) const override
+    {
+        std::unique_ptr<Model> m = std::make_unique<SpyModel>(bytes.toFloat(), -1);
+        return m;
+    }
+    std::vector<QJsonObject> portfolio(ProblemType, size_t, size_t) const override { return {QJsonObject()}; }
+    std::vector<ParamRange> searchSpace(ProblemType) const override { return {}; }
+};
+
+//! rows rows of a regression table whose feature "key" is distinct in every row.
+std::shared_ptr<Table> keyedTable(int rows)
+{
+    QByteArray csv = "key,other,y\n";
+    for (int i = 0; i < rows; ++i)
+        csv += QByteArray::number(0.5 + i * 1.25, 'f', 2) + ',' + QByteArray::number((i * 37) % 11) + ','
+               + QByteArray::number(i % 7 + 0.5 * (i % 3), 'f', 1) + '\n';
+    Result<CsvImport> r = readCsvData(csv, QStringLiteral("keyed.csv"));
+    if (!r.ok())
+        qFatal("cannot read inline csv: %s", qPrintable(r.error().toString()));
+    return r->table;
+}
+
+bool disjoint(const std::set<float> &a, const std::set<float> &b)
+{
+    return std::none_of(a.begin(), a.end(), [&b](float v) { return b.count(v) > 0; });
+}
+
+} // namespace
+
+class TestEarlyStopping : public QObject
+{
+    Q_OBJECT
+
+    static Result<BuildResult> build(const Table &table)
+    {
+        TrainerRegistry registry;
+        registry.add(std::make_unique<SpyTrainer>());
+        BuildSpec spec;
+        spec.target = QStringLiteral("y");
+        spec.mode = BuildMode::Quick;
+        spec.threads = 1;
+        spec.timeLimitSeconds = 30;
+        spec.families = {QStringLiteral("spy")};
+        g_fits.clear();
+        return runBuild(table, spec, registry);
+    }
+
+private Q_SLOTS:
+    void modelsStopOnTrainingRowsNotOnScoredRows()
+    {
+        auto table = keyedTable(200);
+        Result<BuildResult> r = build(*table);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        const QString log = r->log.join(QLatin1Char('\n'));
+        QVERIFY2(log.contains(QStringLiteral("Validation: 10-fold cross-validation")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("Each model stops early on 12 % of its training rows")), qPrintable(log));
+
+        // A quick build goes on after its portfolio while it finds better models:
+        // every candidate fits once per fold, and every fit must hold to the rule.
+        QVERIFY(g_fits.size() >= 10 && g_fits.size() % 10 == 0);
+        std::set<float> scoredAll;
+        for (const FitSeen &f : g_fits) {
+            QCOMPARE(f.scored.size(), size_t(20));
+            QCOMPARE(f.valid.size(), size_t(22));   // 12 % of the fold's 180 training rows
+            QCOMPARE(f.train.size(), size_t(158));
+            QVERIFY(disjoint(f.valid, f.train));
+            QVERIFY(disjoint(f.scored, f.valid));
+            QVERIFY(disjoint(f.scored, f.train));
+            scoredAll.insert(f.scored.begin(), f.scored.end());
+        }
+        QCOMPARE(scoredAll.size(), size_t(200));  // every row is scored
+    }
+
+    //! Too few training rows to spare any: the trainer stops on the scored rows, as
+    //! it did before, and the log does not claim otherwise.
+    void tinyDataStopsOnTheScoredRows()
+    {
+        auto table = keyedTable(40);
+        Result<BuildResult> r = build(*table);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        const QString log = r->log.join(QLatin1Char('\n'));
+        QVERIFY2(!log.contains(QStringLiteral("stops early on")), qPrintable(log));
+        QVERIFY(g_fits.size() >= 10 && g_fits.size() % 10 == 0);
+        for (const FitSeen &f : g_fits) {
+            QCOMPARE(f.train.size(), size_t(36));
+            QCOMPARE(f.scored.size(), size_t(4));
+            QVERIFY(f.valid == f.scored);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEarlyStopping)
+#include "tst_early_stopping.moc"

@@ -186,6 +186,8 @@ private:
     std::map<FeatureFlavour, FlavourData> m_data;
     std::vector<std::unique_ptr<Trial>> m_trials;
     std::map<QString, double> m_familySeconds;
+    //! What a whole forest would have taken, for forests stopped between folds.
+    std::map<QString, double> m_projectedSeconds;
     std::map<QString, std::vector<double>> m_firstFoldScores;
     int m_expectedTrials = 1;
     double m_bestScore = std::numeric_limits<double>::quiet_NaN();
@@ -532,6 +534,26 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
         offset += fd.validY.size();
         if (isCanceled(m_ctx))
             break;
+        // A forest is one round that cannot stop half-way: once its remaining folds,
+        // at the pace of those done, would not finish in time, stop it here.
+        const size_t done = f + 1;
+        if (trial->record.family == QLatin1String("random_forest") && done < data.folds.size()) {
+            const double pace = secondsSince(started) / double(done);
+            if (pace * double(data.folds.size() - done) > remaining() - m_reserve) {
+                trial->record.status = QStringLiteral("pruned");
+                trial->record.message = QStringLiteral("Stopped after %1 of %2 folds: the rest would not finish within "
+                                                       "the time limit.")
+                                            .arg(done)
+                                            .arg(data.folds.size());
+                trial->record.seconds = secondsSince(started);
+                // What a whole one costs, for deciding whether another may start.
+                double &projected = m_projectedSeconds[trial->record.family];
+                projected = std::max(projected, pace * double(data.folds.size()));
+                trial->models.clear();
+                trial->oof.values.clear();
+                return trial;
+            }
+        }
     }
     if (trial->models.size() != data.folds.size()) {
         trial->record.status = QStringLiteral("canceled");
@@ -991,19 +1013,23 @@ Result<BuildResult> Runner::run()
             // A forest is one round that cannot stop half-way, and its configurations
             // differ several-fold in cost (depth, trees): leave a wide margin.
             const double factor = family == QLatin1String("random_forest") ? 3.0 : 1.0;
-            return factor * it->second <= left;
+            auto projected = m_projectedSeconds.find(family);
+            const double seconds = projected == m_projectedSeconds.end() ? it->second
+                                                                         : std::max(it->second, projected->second);
+            return factor * seconds <= left;
         }
         double slowest = 0;
         for (const auto &[f, seconds] : m_familySeconds)
             slowest = std::max(slowest, seconds);
         const bool forest = family == QLatin1String("random_forest");
-        // Families that train round by round (networks, boosted trees, the linear
-        // learner) stop adding rounds at their deadline and keep what they fitted, so
-        // their first candidate may start while a quarter of the budget is left: a
-        // slow forest tried before them must not keep a whole family out.
-        if (!forest && left > 0.25 * m_budget)
-            return true;
-        const double factor = forest ? 3.0 : family == QLatin1String("mlp") ? 4.0 : 1.0;
+        // A first forest may start while a quarter of the budget is left when there
+        // are several folds: runTrial stops it after a fold once the rest would not
+        // fit, so a slow boosted-tree candidate before it does not keep it out.
+        if (forest && m_folds.size() > 1)
+            return left > 0.25 * m_budget;
+        // A network stops adding epochs at its deadline, but one cut far short is
+        // seldom worth the time the other families would have put to use.
+        const double factor = forest ? 3.0 : family == QLatin1String("mlp") ? 2.0 : 1.0;
         return factor * slowest <= left && left > 0.1 * m_budget;
     };
 

@@ -151,6 +151,7 @@ private:
     std::vector<Trial *> candidatePool(const std::vector<Trial *> &ranked, size_t upTo, bool needModels = true) const;
     //! Trials with out-of-fold predictions, best first by their score on one half of the scored rows.
     std::vector<Trial *> rankedOnHalf(int half) const;
+    bool hasUsableModel() const;  //!< a trial has finished with its models kept
     //! Honest out-of-fold predictions of the ensemble of trials with id ≤ upTo: on each
     //! half of the scored rows, the predictions of the ensemble whose candidates and
     //! weights were chosen on the other half only. Empty when a half has no candidate.
@@ -168,6 +169,7 @@ private:
     Clock::time_point m_start;
     double m_budget = 120;
     double m_reserve = 2;
+    size_t m_familyCount = 0;  //!< families this build trains
     int m_threads = 1;
     //! Standard builds: the trials (ids ≤ this) a quick build would have stopped after.
     size_t m_quickCut = std::numeric_limits<size_t>::max();
@@ -357,6 +359,15 @@ std::vector<Trial *> Runner::candidatePool(const std::vector<Trial *> &ranked, s
     return pool;
 }
 
+bool Runner::hasUsableModel() const
+{
+    for (const auto &t : m_trials)
+        if ((t->record.status == QLatin1String("finished") || t->record.status == QLatin1String("cut short"))
+            && !t->models.empty() && !std::isnan(t->record.score))
+            return true;
+    return false;
+}
+
 std::vector<Trial *> Runner::rankedOnHalf(int half) const
 {
     std::vector<Trial *> ranked;
@@ -537,7 +548,11 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
         // A forest is one round that cannot stop half-way: once its remaining folds,
         // at the pace of those done, would not finish in time, stop it here.
         const size_t done = f + 1;
-        if (trial->record.family == QLatin1String("random_forest") && done < data.folds.size()) {
+        // Never when it is the build's only chance of a model (no other family, none
+        // finished yet): a build that ends with nothing is worse than one that
+        // overruns its time by a fold or two.
+        if (trial->record.family == QLatin1String("random_forest") && done < data.folds.size()
+            && (m_familyCount > 1 || hasUsableModel())) {
             const double pace = secondsSince(started) / double(done);
             if (pace * double(data.folds.size() - done) > remaining() - m_reserve) {
                 trial->record.status = QStringLiteral("pruned");
@@ -949,6 +964,7 @@ Result<BuildResult> Runner::run()
         if (fits)
             trainers.push_back(t);
     }
+    m_familyCount = trainers.size();
     if (trainers.empty())
         return Result<BuildResult>::failure(ErrorCode::Unsupported,
                                             QStringLiteral("No model trainer is installed for this problem. Reinstall Easel "
@@ -1006,8 +1022,12 @@ Result<BuildResult> Runner::run()
     // is one round that cannot stop half-way; a network trains many epochs).
     auto fitsInBudget = [this](const QString &family) {
         const double left = remaining() - m_reserve;
+        // The first candidate always starts: its trainer keeps to the deadline it is
+        // given as best it can, and a build that returns no model at all has wasted
+        // every second it took (a busy machine can spend a short budget on preparing
+        // the data alone).
         if (m_trials.empty())
-            return left > 0;
+            return true;
         auto it = m_familySeconds.find(family);
         if (it != m_familySeconds.end()) {
             // A forest is one round that cannot stop half-way, and its configurations

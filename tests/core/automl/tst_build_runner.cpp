@@ -3,7 +3,8 @@
 // - the rows a model early-stops on are never the rows that score it (the runner
 //   gives each trainer a part of the fold's training rows as its validation set),
 //   so out-of-fold scores, and the ensembles chosen from them, are honest;
-// - a slow forest tried first does not keep a whole family out of a quick build.
+// - a slow forest tried first does not keep a whole family out of a quick build;
+// - a build always ends with a model when one can be trained at all.
 #include "automl/build.h"
 #include "automl/trainer_registry.h"
 #include "data/csv_reader.h"
@@ -242,6 +243,46 @@ private Q_SLOTS:
         QVERIFY2(trialsOf(*r, QStringLiteral("mlp")) >= 1, qPrintable(log));
         QCOMPARE(r->leaderboard.front().family, QStringLiteral("mlp"));
         QVERIFY2(r->seconds <= spec.timeLimitSeconds * 1.1, qPrintable(log));
+    }
+
+    //! A budget spent before the first candidate could start (a busy machine, a tiny
+    //! limit) still ends with a model: the first candidate always runs.
+    void budgetSpentOnPreparingStillGivesAModel()
+    {
+        auto table = keyedTable(200);
+        TrainerRegistry registry;
+        registry.add(std::make_unique<SpyTrainer>());
+        BuildSpec spec;
+        spec.target = QStringLiteral("y");
+        spec.threads = 1;
+        spec.timeLimitSeconds = 0.001;
+        spec.families = {QStringLiteral("spy")};
+        g_fits.clear();
+        Result<BuildResult> r = runBuild(*table, spec, registry);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QCOMPARE(r->trials.size(), size_t(1));
+        QCOMPARE(r->leaderboard.size(), size_t(1));
+        QCOMPARE(g_fits.size(), size_t(10));
+    }
+
+    //! A forest that is the build's only family is not stopped between folds however
+    //! slow: stopping it would leave the build with no model at all.
+    void onlyForestIsNotStopped()
+    {
+        auto table = keyedTable(200);
+        TrainerRegistry registry;
+        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("random_forest"), 0.1));  // 10 folds: 1 s
+        BuildSpec spec;
+        spec.target = QStringLiteral("y");
+        spec.threads = 1;
+        spec.timeLimitSeconds = 0.5;
+        spec.families = {QStringLiteral("random_forest")};
+        g_fits.clear();
+        Result<BuildResult> r = runBuild(*table, spec, registry);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QCOMPARE(r->trials.front().status, QStringLiteral("finished"));
+        QCOMPARE(g_fits.size(), size_t(10));
+        QCOMPARE(r->leaderboard.front().family, QStringLiteral("random_forest"));
     }
 };
 

@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QTemporaryDir>
+#include <QElapsedTimer>
 #include <QTest>
 
 #include <cmath>
@@ -167,8 +168,12 @@ private Q_SLOTS:
     //! would take too long, fewer rows are explained (never fewer than 16).
     void forestImpactUsesTreeShapOnFewerRowsWhenSlow()
     {
+        QElapsedTimer clock;
+        clock.start();
         auto bundle = buildBundle(*m_regression, "target", {"random_forest"}, 5, m_registry, false);
         QVERIFY(bundle);
+        qInfo("forest build: %.1f s", clock.nsecsElapsed() / 1e9);
+        clock.restart();
         auto predictor = open(*bundle);
         QVERIFY(predictor);
         QCOMPARE(predictor->families(), QStringList{QStringLiteral("random_forest")});
@@ -178,6 +183,7 @@ private Q_SLOTS:
         Result<ImpactReport> all = explainGlobal(*predictor, *m_regression, patient);
         QVERIFY2(all.ok(), qPrintable(all.error().message));
         QCOMPARE(all->explainedRows, size_t(24));
+        qInfo("TreeSHAP of 24 rows: %.1f s", clock.nsecsElapsed() / 1e9);
         ExplainOptions hurried;
         hurried.maxExplainSeconds = 1e-6;
         Result<ImpactReport> few = explainGlobal(*predictor, *m_regression, hurried);

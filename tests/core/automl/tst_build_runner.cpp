@@ -3,7 +3,8 @@
 // - the rows a model early-stops on are never the rows that score it (the runner
 //   gives each trainer a part of the fold's training rows as its validation set),
 //   so out-of-fold scores, and the ensembles chosen from them, are honest;
-// - a slow forest tried first does not keep a whole family out of a quick build;
+// - a slow forest tried first does not keep a whole family out of a quick build, nor
+//   take more than half the time left while a family waits for its first try;
 // - a build always ends with a model when one can be trained at all.
 #include "automl/build.h"
 #include "automl/trainer_registry.h"
@@ -242,6 +243,31 @@ private Q_SLOTS:
         QCOMPARE(trialsOf(*r, QStringLiteral("random_forest")), 1);
         QVERIFY2(trialsOf(*r, QStringLiteral("mlp")) >= 1, qPrintable(log));
         QCOMPARE(r->leaderboard.front().family, QStringLiteral("mlp"));
+        QVERIFY2(r->seconds <= spec.timeLimitSeconds * 1.1, qPrintable(log));
+    }
+
+    //! A forest that would finish in time but take more than half of what is left is
+    //! stopped while a family has not been tried: the network gets its turn.
+    void forestLeavesHalfTheTimeToUntriedFamilies()
+    {
+        auto table = keyedTable(200);
+        TrainerRegistry registry;
+        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("random_forest"), 0.6));  // 10 folds: 6 s
+        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("mlp")));
+        BuildSpec spec;
+        spec.target = QStringLiteral("y");
+        spec.threads = 1;
+        spec.timeLimitSeconds = 10;  // after one fold: 5.4 s to go, 8.1 s left
+        spec.families = {QStringLiteral("random_forest"), QStringLiteral("mlp")};
+        g_fits.clear();
+        Result<BuildResult> r = runBuild(*table, spec, registry);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        const QString log = r->log.join(QLatin1Char('\n'));
+        const TrialRecord &forest = r->trials.front();
+        QCOMPARE(forest.family, QStringLiteral("random_forest"));
+        QCOMPARE(forest.status, QStringLiteral("pruned"));
+        QVERIFY2(forest.message.contains(QStringLiteral("more than half of the time left")), qPrintable(log));
+        QVERIFY2(trialsOf(*r, QStringLiteral("mlp")) >= 1, qPrintable(log));
         QVERIFY2(r->seconds <= spec.timeLimitSeconds * 1.1, qPrintable(log));
     }
 

@@ -75,11 +75,15 @@ public:
     //! Gain-like importance per numeric feature (FeatureMatrix::cols, then catCols); empty if none.
     virtual std::vector<double> importance() const { return {}; }
     //! Exact additive contributions, n × outputs × (features + 1) (last = bias); empty when unsupported.
+    //! They sum to the margin before the link (log-odds, class scores), or to predict()'s
+    //! values themselves when contributionsArePredictions().
     virtual Result<std::vector<float>> contributions(const FeatureMatrix &x) const
     {
         Q_UNUSED(x);
         return Result<std::vector<float>>::failure(ErrorCode::Unsupported, QStringLiteral("no exact contributions"));
     }
+    //! True when contributions() sum to predict()'s values (probabilities), with no link between.
+    virtual bool contributionsArePredictions() const { return false; }
     //! The model in a format other tools read: "xgboost-json" (XGBoost's JSON model),
     //! "torchscript" (a TorchScript module). Unsupported for formats the family lacks.
     virtual Result<QByteArray> exportAs(const QString &format) const

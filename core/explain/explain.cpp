@@ -120,7 +120,14 @@ Result<MemberExplanation> explainMember(const MemberView &member, const Table &s
                     margin[size_t(k)] = sum + c[F];
                 }
                 double pred = 0, base = 0;
-                if (problem == ProblemType::Regression) {
+                if (fold.model->contributionsArePredictions()) {
+                    // Already in probability space (a classification forest's class fractions).
+                    const size_t c = problem == ProblemType::Multiclass ? size_t(std::max(0, cls[i])) : 0;
+                    for (size_t j = 0; j < C; ++j)
+                        raw[j] = phi[c * C + j];
+                    pred = margin[c];
+                    base = bias[c];
+                } else if (problem == ProblemType::Regression) {
                     for (size_t j = 0; j < C; ++j)
                         raw[j] = phi[j];
                     pred = margin[0];

@@ -79,6 +79,7 @@ struct Piece
     QByteArray bytes;      //!< the exported model
     QString file;          //!< file name inside the folder
     int bestIteration = -1;//!< XGBoost: last round predictions use
+    QJsonObject output;    //!< XGBoost forest: how its margins become probabilities
 };
 
 //! The feature names a pipeline produces, in order (numeric features, then categorical codes).
@@ -91,13 +92,34 @@ Result<std::pair<QStringList, QStringList>> pipelineFeatures(const QJsonObject &
     return std::make_pair(x.names, x.catNames);
 }
 
-int xgboostBestIteration(const QByteArray &json)
+//! From an XGBoost JSON model's attributes: the last round predictions use (-1 when
+//! not set) and, for a classification forest, how its margins become probabilities.
+void readXgboostAttributes(const QByteArray &json, int *bestIteration, QJsonObject *output)
 {
-    const QJsonObject learner = QJsonDocument::fromJson(json).object().value(QStringLiteral("learner")).toObject();
+    const QJsonObject attributes = QJsonDocument::fromJson(json).object().value(QStringLiteral("learner")).toObject()
+                                       .value(QStringLiteral("attributes")).toObject();
     bool ok = false;
-    const int best = learner.value(QStringLiteral("attributes")).toObject().value(QStringLiteral("best_iteration"))
-                         .toString().toInt(&ok);
-    return ok ? best : -1;
+    const int best = attributes.value(QStringLiteral("best_iteration")).toString().toInt(&ok);
+    *bestIteration = ok ? best : -1;
+    if (attributes.value(QStringLiteral("easel_output")).toString() == QLatin1String("leaf_fractions")) {
+        *output = QJsonObject{{QStringLiteral("kind"), QStringLiteral("leaf_fractions")}};
+        for (const char *key : {"offset", "base", "scale", "smoothing"})
+            output->insert(QLatin1String(key), attributes.value(QStringLiteral("easel_fraction_") + QLatin1String(key))
+                                                   .toString().toDouble());
+    }
+}
+
+//! How to turn a forest's margins into Easel's probabilities, in words.
+QString fractionsRecipe(const QJsonObject &o, bool multiclass)
+{
+    return QStringLiteral("predict with output_margin=True, then p = clip(%1 + %2 * (margin - %3), 0, 1)%4, then "
+                          "p = %5 * p + %6 (the trees' mean class fractions, smoothed)")
+        .arg(o.value(QStringLiteral("base")).toDouble(), 0, 'g', 17)
+        .arg(o.value(QStringLiteral("scale")).toDouble(), 0, 'g', 17)
+        .arg(o.value(QStringLiteral("offset")).toDouble(), 0, 'g', 17)
+        .arg(multiclass ? QStringLiteral(" per class, divided by the row's sum over classes") : QString())
+        .arg(1 - o.value(QStringLiteral("smoothing")).toDouble(), 0, 'g', 17)
+        .arg(o.value(QStringLiteral("smoothing")).toDouble() / (multiclass ? 1.0 : 2.0), 0, 'g', 17);
 }
 
 Result<ExportOutcome> exportModels(const ModelBundle &bundle, TrainerRegistry &registry, ExportFormat format,
@@ -169,7 +191,7 @@ Result<ExportOutcome> exportModels(const ModelBundle &bundle, TrainerRegistry &r
             piece.bytes = *exported;
             piece.file = QStringLiteral("member%1_%2_fold%3%4").arg(memberIndex).arg(family).arg(f).arg(extension);
             if (xgb)
-                piece.bestIteration = xgboostBestIteration(piece.bytes);
+                readXgboostAttributes(piece.bytes, &piece.bestIteration, &piece.output);
             pieces.push_back(std::move(piece));
             reportProgress(ctx, 0.9 * double(pieces.size()) / double(std::max<qsizetype>(1, folds.size())),
                            QStringLiteral("Exporting models"));
@@ -221,6 +243,9 @@ Result<ExportOutcome> exportModels(const ModelBundle &bundle, TrainerRegistry &r
         if (xgb && p.bestIteration >= 0)
             outcome.notes << QStringLiteral("Predict with iteration_range=(0, %1): Easel uses the rounds up to the "
                                             "best one.").arg(p.bestIteration + 1);
+        if (!p.output.isEmpty())
+            outcome.notes << QStringLiteral("Probabilities as Easel gives them: %1.")
+                                 .arg(fractionsRecipe(p.output, problem == ProblemType::Multiclass));
         if (const QString o = describeOthers(); !o.isEmpty())
             outcome.notes << o;
         return outcome;
@@ -295,11 +320,16 @@ Result<ExportOutcome> exportModels(const ModelBundle &bundle, TrainerRegistry &r
         QJsonObject f{{QStringLiteral("file"), p.file}, {QStringLiteral("pipeline"), p.pipeline}};
         if (p.bestIteration >= 0)
             f.insert(QStringLiteral("best_iteration"), p.bestIteration);
+        if (!p.output.isEmpty())
+            f.insert(QStringLiteral("output"), p.output);
         files.append(f);
         readme += QStringLiteral("    %1  (features of pipeline %2%3)\n")
                       .arg(p.file, p.pipeline,
                            p.bestIteration >= 0 ? QStringLiteral(", iteration_range=(0, %1)").arg(p.bestIteration + 1)
                                                 : QString());
+        if (!p.output.isEmpty())
+            readme += QStringLiteral("      its probabilities: %1\n")
+                          .arg(fractionsRecipe(p.output, problem == ProblemType::Multiclass));
         if (!pipelineInfo.contains(p.pipeline)) {
             Result<std::pair<QStringList, QStringList>> features =
                 pipelineFeatures(pipelines.value(p.pipeline).toObject());

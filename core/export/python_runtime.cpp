@@ -394,11 +394,30 @@ class XGBoostModel:
         if best < 0 or best >= rounds:
             best = rounds - 1
         self.best = best
+        # A classification forest predicts its trees' mean class fractions:
+        # p0 + scale * (margin - offset), then shares that add up to one, smoothed.
+        self.fractions = None
+        if self.booster.attr("easel_output") == "leaf_fractions":
+            self.fractions = tuple(float(self.booster.attr("easel_fraction_" + key))
+                                   for key in ("offset", "base", "scale", "smoothing"))
+            self.multiclass = self.booster.attr("easel_problem") == "multiclass"
 
     def predict(self, x, cats):
         d = self.xgb.DMatrix(x, missing=np.nan)
-        p = self.booster.predict(d, iteration_range=(0, self.best + 1), validate_features=False)
-        return np.asarray(p, dtype=np.float32)
+        if self.fractions is None:
+            p = self.booster.predict(d, iteration_range=(0, self.best + 1), validate_features=False)
+            return np.asarray(p, dtype=np.float32)
+        offset, base, scale, smoothing = self.fractions
+        m = self.booster.predict(d, iteration_range=(0, self.best + 1), output_margin=True, validate_features=False)
+        m = np.asarray(m, dtype=np.float32).astype(np.float64)
+        f = np.clip(base + scale * (m - offset), 0.0, 1.0).astype(np.float32).astype(np.float64)
+        if not self.multiclass:
+            return ((1 - smoothing) * f + smoothing / 2.0).astype(np.float32)
+        total = np.zeros(f.shape[0])
+        for o in range(f.shape[1]):
+            total = total + f[:, o]
+        share = np.where(total[:, None] > 0, f / np.where(total > 0, total, 1.0)[:, None], 1.0 / f.shape[1])
+        return ((1 - smoothing) * share + smoothing / f.shape[1]).astype(np.float32)
 
 
 class LinearModel:

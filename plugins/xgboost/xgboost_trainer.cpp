@@ -16,6 +16,12 @@ const char *kAttrBestScore = "best_score";
 const char *kAttrFamily = "easel_family";
 const char *kAttrProblem = "easel_problem";
 const char *kAttrClasses = "easel_num_classes";
+// A classification forest's probabilities (XgboostModel::LeafFractions).
+const char *kAttrOutput = "easel_output";  // "leaf_fractions"
+const char *kAttrFractionOffset = "easel_fraction_offset";
+const char *kAttrFractionBase = "easel_fraction_base";
+const char *kAttrFractionScale = "easel_fraction_scale";
+const char *kAttrFractionSmoothing = "easel_fraction_smoothing";
 
 // Local names (not problemTypeName): the plugin must not depend on more of
 // easel_core than the interface needs.
@@ -288,6 +294,44 @@ XgboostModel::XgboostModel(xgb::Booster booster, XgbFlavour flavour, ProblemType
 {
     if (auto n = m_booster.featureCount())
         m_features = size_t(*n);
+    const auto attr = [this](const char *key, double *value) {
+        Result<std::optional<QString>> v = m_booster.attr(key);
+        bool ok = false;
+        if (v && v->has_value())
+            *value = (*v)->toDouble(&ok);
+        return ok;
+    };
+    Result<std::optional<QString>> output = m_booster.attr(kAttrOutput);
+    if (m_problem != ProblemType::Regression && output && output->has_value()
+        && **output == QLatin1String("leaf_fractions")) {
+        m_fractions.on = attr(kAttrFractionOffset, &m_fractions.offset) && attr(kAttrFractionBase, &m_fractions.base)
+                         && attr(kAttrFractionScale, &m_fractions.scale)
+                         && attr(kAttrFractionSmoothing, &m_fractions.smoothing);
+    }
+}
+
+void XgboostModel::applyFractions(const LeafFractions &f, ProblemType problem, size_t rows, int outputs,
+                                  std::vector<float> &values)
+{
+    const size_t k = size_t(std::max(1, outputs));
+    const double classes = problem == ProblemType::Binary ? 2.0 : double(k);
+    for (size_t r = 0; r < rows; ++r) {
+        float *v = values.data() + r * k;
+        double total = 0;
+        for (size_t c = 0; c < k; ++c) {
+            const double p = std::clamp(f.base + f.scale * (double(v[c]) - f.offset), 0.0, 1.0);
+            v[c] = float(p);
+            total += double(v[c]);
+        }
+        for (size_t c = 0; c < k; ++c) {
+            // Each class has its own trees in a multiclass forest: their fractions need
+            // not add up to one.
+            double p = v[c];
+            if (problem == ProblemType::Multiclass)
+                p = total > 0 ? p / total : 1.0 / classes;
+            v[c] = float((1 - f.smoothing) * p + f.smoothing / classes);
+        }
+    }
 }
 
 QString XgboostModel::family() const
@@ -332,7 +376,12 @@ static Result<Predictions> toPredictions(Result<xgb::PredictOutput> out, size_t 
 
 Result<Predictions> XgboostModel::predict(const FeatureMatrix &x) const
 {
-    return toPredictions(run(x, xgb::PredictType::Value), x.rows);
+    if (!m_fractions.on)
+        return toPredictions(run(x, xgb::PredictType::Value), x.rows);
+    Result<Predictions> p = toPredictions(run(x, xgb::PredictType::Margin), x.rows);
+    if (p)
+        applyFractions(m_fractions, m_problem, p->rows, p->outputs, p->values);
+    return p;
 }
 
 Result<Predictions> XgboostModel::margins(const FeatureMatrix &x) const
@@ -345,7 +394,44 @@ Result<std::vector<float>> XgboostModel::contributions(const FeatureMatrix &x) c
     Result<xgb::PredictOutput> out = run(x, xgb::PredictType::Contributions);
     if (!out)
         return out.error();
-    return std::move(out->values);
+    if (!m_fractions.on)
+        return std::move(out->values);
+    // In probability space: the fraction is linear in the margin, so TreeSHAP values
+    // scale by the hessian; the bias becomes the base fraction. Clipping, the
+    // multiclass normalisation and the smoothing are then spread over the features in
+    // proportion, so that each row's values still add up to its probability exactly.
+    Result<Predictions> p = predict(x);
+    if (!p)
+        return p.error();
+    std::vector<float> &c = out->values;
+    const size_t k = size_t(std::max(1, p->outputs));
+    const size_t width = x.rows > 0 ? c.size() / (x.rows * k) : 0;
+    if (width == 0 || c.size() != x.rows * k * width)
+        return std::move(c);
+    const double classes = m_problem == ProblemType::Binary ? 2.0 : double(k);
+    const double s = m_fractions.smoothing;
+    for (size_t r = 0; r < x.rows; ++r)
+        for (size_t o = 0; o < k; ++o) {
+            float *v = c.data() + (r * k + o) * width;
+            const double bias = (1 - s) * std::clamp(m_fractions.base + m_fractions.scale
+                                                         * (double(v[width - 1]) - m_fractions.offset), 0.0, 1.0)
+                                + s / classes;
+            double sum = 0;
+            for (size_t f = 0; f + 1 < width; ++f) {
+                v[f] = float((1 - s) * m_fractions.scale * double(v[f]));
+                sum += v[f];
+            }
+            const double want = double(p->values[r * k + o]) - bias;
+            if (std::abs(sum) > 1e-12) {
+                const double ratio = want / sum;
+                for (size_t f = 0; f + 1 < width; ++f)
+                    v[f] = float(double(v[f]) * ratio);
+                v[width - 1] = float(bias);
+            } else {
+                v[width - 1] = float(bias + want);
+            }
+        }
+    return std::move(c);
 }
 
 Result<QByteArray> XgboostModel::save() const
@@ -392,6 +478,69 @@ TrainerCapabilities XgboostTrainer::capabilities() const
     c.gpuAvailable = xgboostGpuAvailable(&c.gpuReason);
     return c;
 }
+
+namespace {
+
+//! A classification forest predicts its trees' mean class fractions (see
+//! XgboostModel::LeafFractions). The smoothing towards equal class shares is the one
+//! of a small grid with the lowest log loss on the validation rows (1 % without).
+Status setLeafFractions(xgb::Booster &booster, ProblemType problem, int numClasses,
+                        const std::map<QString, QString> &params, const xgb::DMatrix *valid,
+                        const std::vector<float> *validY)
+{
+    XgboostModel::LeafFractions f;
+    f.on = true;
+    const auto it = params.find(QStringLiteral("base_score"));
+    const double baseScore = it != params.end() ? it->second.toDouble() : 0.5;
+    if (problem == ProblemType::Binary) {
+        // binary:logistic starts every row at base_score, hessian p(1 − p).
+        f.base = std::clamp(baseScore, 1e-6, 1 - 1e-6);
+        f.offset = std::log(f.base / (1 - f.base));
+        f.scale = f.base * (1 - f.base);
+    } else {
+        // multi:softprob starts every class at the margin base_score: equal shares,
+        // hessian 2 p(1 − p).
+        f.base = 1.0 / numClasses;
+        f.offset = baseScore;
+        f.scale = 2 * f.base * (1 - f.base);
+    }
+    f.smoothing = 0.01;
+    if (valid && validY && !validY->empty()) {
+        Result<xgb::PredictOutput> margins = booster.predict(*valid, xgb::PredictType::Margin, 0);
+        if (!margins)
+            return margins.error();
+        const size_t rows = validY->size();
+        const int outputs = problem == ProblemType::Binary ? 1 : numClasses;
+        if (margins->values.size() == rows * size_t(outputs)) {
+            double bestLoss = std::numeric_limits<double>::infinity();
+            for (double s : {0.0, 0.001, 0.003, 0.01, 0.03, 0.1}) {
+                XgboostModel::LeafFractions g = f;
+                g.smoothing = s;
+                std::vector<float> p = margins->values;
+                XgboostModel::applyFractions(g, problem, rows, outputs, p);
+                double loss = 0;
+                for (size_t r = 0; r < rows; ++r) {
+                    const int y = int((*validY)[r]);
+                    const double q = problem == ProblemType::Binary ? (y == 1 ? p[r] : 1 - p[r])
+                                                                    : p[r * size_t(outputs) + size_t(y)];
+                    loss -= std::log(std::max(q, 1e-15));
+                }
+                if (loss < bestLoss) {
+                    bestLoss = loss;
+                    f.smoothing = s;
+                }
+            }
+        }
+    }
+    for (const auto &[key, value] : {std::pair{kAttrFractionOffset, f.offset}, std::pair{kAttrFractionBase, f.base},
+                                     std::pair{kAttrFractionScale, f.scale},
+                                     std::pair{kAttrFractionSmoothing, f.smoothing}})
+        if (Status s = booster.setAttr(key, real(value)); !s)
+            return s;
+    return booster.setAttr(kAttrOutput, QStringLiteral("leaf_fractions"));
+}
+
+} // namespace
 
 Result<std::unique_ptr<Model>> XgboostTrainer::fit(const FeatureMatrix &trainX, const std::vector<float> &trainY,
                                                    const std::vector<float> &trainWeights,
@@ -578,6 +727,12 @@ Result<std::unique_ptr<Model>> XgboostTrainer::fit(const FeatureMatrix &trainX, 
         return s.error();
     if (Status s = booster->setAttr(kAttrClasses, QString::number(numClasses)); !s)
         return s.error();
+    if (forest && problem != ProblemType::Regression) {
+        if (Status s = setLeafFractions(*booster, problem, numClasses, *xgbParams,
+                                        dvalid ? &*dvalid : nullptr, vy);
+            !s)
+            return s.error();
+    }
 
     const bool json = params.value(QLatin1String("save_format")).toString() == QLatin1String("json");
     auto model = std::make_unique<XgboostModel>(std::move(*booster), m_flavour, problem, numClasses, best, threads,

@@ -199,6 +199,7 @@ private slots:
     void concurrentPredict();
     void portfolioAndSearchSpace();
     void randomForest();
+    void forestPredictsLeafFractions();
     void phoneme();
 
 private:
@@ -675,6 +676,74 @@ void TestXgboostTrainer::randomForest()
         QVERIFY(std::abs(std::accumulate(contrib->begin() + long(r * 5), contrib->begin() + long(r * 5 + 5), 0.0)
                          - fewPred->values[r]) < 1e-4);
     qInfo() << "forest regression fit" << fitMs << "ms, 10 rows of contributions" << clock.elapsed() << "ms";
+}
+
+//! A classification forest's probability is its trees' mean class fraction. On
+//! classes that x0 and x1 separate cleanly, the right class then gets nearly all of it;
+//! the softmax of the mean Newton step (XGBoost's own output) tops out near 0.83 for
+//! three classes. TreeSHAP values add up to those probabilities, and survive save/load.
+void TestXgboostTrainer::forestPredictsLeafFractions()
+{
+    const Data train = synthetic(ProblemType::Multiclass, 1500, 4, 3);
+    const Data valid = synthetic(ProblemType::Multiclass, 600, 4, 4);
+    auto model = m_rf->fit(train.x, train.y, {}, &valid.x, &valid.y,
+                           options(ProblemType::Multiclass, 3, {{"n_estimators", 100}}), nullptr);
+    QVERIFY2(model, qPrintable(model.error().message));
+    QVERIFY((*model)->contributionsArePredictions());
+    auto pred = (*model)->predict(valid.x);
+    QVERIFY(pred);
+    QCOMPARE(pred->outputs, 3);
+    std::vector<double> right;
+    for (size_t r = 0; r < valid.x.rows; ++r) {
+        const float *p = pred->values.data() + r * 3;
+        QVERIFY(std::abs(p[0] + p[1] + p[2] - 1.0) < 1e-5);
+        for (int k = 0; k < 3; ++k)
+            QVERIFY(p[k] >= 0 && p[k] <= 1);
+        right.push_back(p[int(valid.y[r])]);
+    }
+    std::nth_element(right.begin(), right.begin() + long(right.size() / 2), right.end());
+    QVERIFY2(right[right.size() / 2] > 0.95, qPrintable(QString::number(right[right.size() / 2])));
+
+    FeatureMatrix few = valid.x;
+    few.rows = 8;
+    few.values.resize(few.rows * few.cols);
+    auto fewPred = (*model)->predict(few);
+    auto contrib = (*model)->contributions(few);
+    QVERIFY(fewPred && contrib);
+    const size_t width = few.cols + 1;
+    QCOMPARE(contrib->size(), few.rows * 3 * width);
+    for (size_t i = 0; i < few.rows * 3; ++i) {
+        const double sum = std::accumulate(contrib->begin() + long(i * width), contrib->begin() + long((i + 1) * width), 0.0);
+        QVERIFY2(std::abs(sum - fewPred->values[i]) < 1e-5, qPrintable(QStringLiteral("%1 vs %2").arg(sum).arg(fewPred->values[i])));
+    }
+    auto bytes = (*model)->save();
+    QVERIFY(bytes);
+    auto loaded = m_rf->load(*bytes, options(ProblemType::Multiclass, 3));
+    QVERIFY(loaded);
+    QVERIFY((*loaded)->contributionsArePredictions());
+    QVERIFY((*loaded)->predict(valid.x)->values == pred->values);
+
+    // Binary: the fraction is linear in the margin, so TreeSHAP stays exact.
+    auto binary = m_rf->fit(m_binTrain.x, m_binTrain.y, {}, &m_binValid.x, &m_binValid.y,
+                            options(ProblemType::Binary, 2, {{"n_estimators", 50}}), nullptr);
+    QVERIFY(binary);
+    FeatureMatrix fewBinary = m_binValid.x;
+    fewBinary.rows = 8;
+    fewBinary.values.resize(fewBinary.rows * fewBinary.cols);
+    const size_t binaryWidth = fewBinary.cols + 1;
+    auto bp = (*binary)->predict(fewBinary);
+    auto bc = (*binary)->contributions(fewBinary);
+    QVERIFY(bp && bc && bc->size() == fewBinary.rows * binaryWidth);
+    for (size_t r = 0; r < fewBinary.rows; ++r) {
+        const double sum = std::accumulate(bc->begin() + long(r * binaryWidth),
+                                           bc->begin() + long((r + 1) * binaryWidth), 0.0);
+        QVERIFY(std::abs(sum - bp->values[r]) < 1e-5);
+    }
+    // Boosted trees keep their link.
+    auto boosted = m_xgb->fit(m_binTrain.x, m_binTrain.y, {}, &m_binValid.x, &m_binValid.y,
+                              options(ProblemType::Binary, 2, {{"n_estimators", 20}}), nullptr);
+    QVERIFY(boosted);
+    QVERIFY(!(*boosted)->contributionsArePredictions());
 }
 
 void TestXgboostTrainer::phoneme()

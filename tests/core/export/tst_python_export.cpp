@@ -51,6 +51,8 @@ private Q_SLOTS:
         QTest::newRow("multiclass penguins, trees and network")
             << "penguins.csv" << "species" << QStringList{}
             << QStringList{QStringLiteral("xgboost"), QStringLiteral("mlp")};
+        QTest::newRow("multiclass penguins, forest")
+            << "penguins.csv" << "species" << QStringList{} << QStringList{QStringLiteral("random_forest")};
         QTest::newRow("regression taxis") << "taxis.csv" << "total"
                                           << QStringList{QStringLiteral("fare"), QStringLiteral("tip"),
                                                          QStringLiteral("tolls")}

@@ -111,6 +111,78 @@ private Q_SLOTS:
         QVERIFY(maxMargin <= 1e-4);
     }
 
+    //! A classification forest's probabilities are its trees' mean class fractions,
+    //! not XGBoost's own output: the manifest and README give the recipe, and the
+    //! recipe applied in Python to the exported booster's margins gives Easel's numbers.
+    void forestFollowsTheRecipe()
+    {
+        QString why;
+        std::optional<ModelBundle> bundle = buildBundle(m_dir.filePath(QStringLiteral("train.csv")),
+                                                        QStringLiteral("survived"), {QStringLiteral("random_forest")},
+                                                        m_registry, 6, {}, &why);
+        QVERIFY2(bundle, qPrintable(why));
+        const QString out = m_dir.filePath(QStringLiteral("forest"));
+        Result<ExportOutcome> r = exportBundle(*bundle, m_registry, ExportFormat::XGBoost, out);
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
+        QFile f(QDir(out).filePath(QStringLiteral("manifest.json")));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject manifest = QJsonDocument::fromJson(f.readAll()).object();
+        const QJsonObject first = manifest.value(QStringLiteral("members")).toArray()[0].toObject()
+                                      .value(QStringLiteral("files")).toArray()[0].toObject();
+        const QJsonObject output = first.value(QStringLiteral("output")).toObject();
+        QCOMPARE(output.value(QStringLiteral("kind")).toString(), QStringLiteral("leaf_fractions"));
+        QFile readme(QDir(out).filePath(QStringLiteral("README.txt")));
+        QVERIFY(readme.open(QIODevice::ReadOnly));
+        QVERIFY(readme.readAll().contains("output_margin=True"));
+
+        if (!pythonHas({QStringLiteral("numpy"), QStringLiteral("xgboost")}))
+            QSKIP("/usr/bin/python3 lacks numpy or xgboost");
+        Result<CsvImport> test = readCsv(m_dir.filePath(QStringLiteral("test.csv")));
+        QVERIFY(test);
+        const QString pipeline = first.value(QStringLiteral("pipeline")).toString();
+        Result<Preprocessor> pre = Preprocessor::fromJson(
+            bundle->manifest.value(QStringLiteral("pipelines")).toObject().value(pipeline).toObject());
+        QVERIFY(pre);
+        const FeatureMatrix x = pre->transform(*test->table);
+        const QJsonObject fold0 = bundle->manifest.value(QStringLiteral("members")).toArray()[0].toObject()
+                                      .value(QStringLiteral("folds")).toArray()[0].toObject();
+        FitOptions options;
+        options.problem = ProblemType::Binary;
+        options.numClasses = 2;
+        Result<std::unique_ptr<Model>> model = m_registry.trainer(QStringLiteral("random_forest"))
+                                                   ->load(bundle->payloads.at(fold0.value(QStringLiteral("payload")).toString()), options);
+        QVERIFY(model);
+        Result<Predictions> expected = (*model)->predict(x);
+        QVERIFY(expected);
+
+        QFile raw(m_dir.filePath(QStringLiteral("forest.f32")));
+        QVERIFY(raw.open(QIODevice::WriteOnly));
+        raw.write(reinterpret_cast<const char *>(x.values.data()), qint64(x.values.size() * sizeof(float)));
+        raw.close();
+        const QString code = QStringLiteral(
+            "import sys, json, numpy as np, xgboost as xgb\n"
+            "x = np.fromfile(sys.argv[2], dtype='<f4').reshape(-1, int(sys.argv[3]))\n"
+            "o = json.loads(sys.argv[4])\n"
+            "b = xgb.Booster(model_file=sys.argv[1])\n"
+            "m = b.predict(xgb.DMatrix(x, missing=np.nan), output_margin=True).astype(np.float64)\n"
+            "p = np.clip(o['base'] + o['scale'] * (m - o['offset']), 0, 1)\n"
+            "p = (1 - o['smoothing']) * p + o['smoothing'] / 2\n"
+            "for v in p: print('%.9g' % v)\n");
+        QByteArray printed;
+        const QString file = QDir(out).filePath(first.value(QStringLiteral("file")).toString());
+        QCOMPARE(runPython({QStringLiteral("-c"), code, file, raw.fileName(), QString::number(x.cols),
+                            QString::fromUtf8(QJsonDocument(output).toJson(QJsonDocument::Compact))},
+                           &printed),
+                 0);
+        const QList<QByteArray> lines = printed.trimmed().split('\n');
+        QCOMPARE(size_t(lines.size()), x.rows);
+        double maxDiff = 0;
+        for (size_t i = 0; i < x.rows; ++i)
+            maxDiff = std::max(maxDiff, std::abs(lines[qsizetype(i)].toDouble() - double(expected->values[i])));
+        qInfo("forest: max |recipe in python - Easel| %.3g", maxDiff);
+        QVERIFY(maxDiff <= 1e-6);
+    }
+
     void noMemberOfThatKind()
     {
         Result<ExportOutcome> r = exportBundle(*m_bundle, m_registry, ExportFormat::TorchScript,

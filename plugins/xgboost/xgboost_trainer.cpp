@@ -400,14 +400,21 @@ Result<std::vector<float>> XgboostModel::contributions(const FeatureMatrix &x) c
     // scale by the hessian; the bias becomes the base fraction. Clipping, the
     // multiclass normalisation and the smoothing are then spread over the features in
     // proportion, so that each row's values still add up to its probability exactly.
-    Result<Predictions> p = predict(x);
-    if (!p)
-        return p.error();
+    // Each row's values add up to its margin, so the probabilities come from their
+    // sums rather than from a second pass over the trees.
     std::vector<float> &c = out->values;
-    const size_t k = size_t(std::max(1, p->outputs));
+    const size_t k = out->shape.size() >= 3 ? size_t(std::max<int64_t>(1, int64_t(out->shape[1]))) : 1;
     const size_t width = x.rows > 0 ? c.size() / (x.rows * k) : 0;
     if (width == 0 || c.size() != x.rows * k * width)
         return std::move(c);
+    std::vector<float> probability(x.rows * k);
+    for (size_t i = 0; i < x.rows * k; ++i) {
+        double margin = 0;
+        for (size_t f = 0; f < width; ++f)
+            margin += double(c[i * width + f]);
+        probability[i] = float(margin);
+    }
+    applyFractions(m_fractions, m_problem, x.rows, int(k), probability);
     const double classes = m_problem == ProblemType::Binary ? 2.0 : double(k);
     const double s = m_fractions.smoothing;
     for (size_t r = 0; r < x.rows; ++r)
@@ -421,7 +428,7 @@ Result<std::vector<float>> XgboostModel::contributions(const FeatureMatrix &x) c
                 v[f] = float((1 - s) * m_fractions.scale * double(v[f]));
                 sum += v[f];
             }
-            const double want = double(p->values[r * k + o]) - bias;
+            const double want = double(probability[r * k + o]) - bias;
             if (std::abs(sum) > 1e-12) {
                 const double ratio = want / sum;
                 for (size_t f = 0; f + 1 < width; ++f)

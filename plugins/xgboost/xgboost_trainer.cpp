@@ -652,8 +652,15 @@ Result<std::unique_ptr<Model>> XgboostTrainer::fit(const FeatureMatrix &trainX, 
         const double bynode = problem == ProblemType::Regression ? std::max(1.0, std::round(d / 3)) / d
                                                                  : std::max(1.0, std::round(std::sqrt(d))) / d;
         defaults[QStringLiteral("eta")] = QStringLiteral("1");
-        defaults[QStringLiteral("num_parallel_tree")] =
-            QString::number(std::max(1, intParam(params, "n_estimators", intParam(params, "num_parallel_tree", 300))));
+        // A multiclass forest grows its trees once per class. total_trees caps the
+        // whole forest (never below 100 trees per class): averaged leaf fractions
+        // settle long before 300 trees, and seven classes at 300 each take a quick
+        // build's budget on their own.
+        int trees = std::max(1, intParam(params, "n_estimators", intParam(params, "num_parallel_tree", 300)));
+        const int total = intParam(params, "total_trees", 0);
+        if (problem == ProblemType::Multiclass && total > 0 && numClasses > 1)
+            trees = std::min(trees, std::max(100, int(std::lround(double(total) / numClasses))));
+        defaults[QStringLiteral("num_parallel_tree")] = QString::number(trees);
         defaults[QStringLiteral("subsample")] = QStringLiteral("0.63");
         defaults[QStringLiteral("colsample_bynode")] = real(std::min(1.0, bynode));
         defaults[QStringLiteral("max_depth")] = QStringLiteral("14");
@@ -800,10 +807,20 @@ std::vector<QJsonObject> XgboostTrainer::portfolio(ProblemType problem, size_t r
     Q_UNUSED(problem);
     if (m_flavour == XgbFlavour::RandomForest) {
         const int trees = rows > 200000 ? 150 : 300;
+        if (problem == ProblemType::Regression)
+            return {
+                QJsonObject{{"n_estimators", trees}, {"max_depth", 14}, {"subsample", 0.63}},
+                QJsonObject{{"n_estimators", trees}, {"max_depth", 20}, {"subsample", 0.8}, {"colsample_bynode", 0.5},
+                            {"min_child_weight", 3.0}},
+            };
+        // Classification: the second forest grows nearly pure leaves on more rows per
+        // tree. On the shared sets' training splits (5-fold, Python XGBoost) it beat
+        // the earlier (colsample 0.5, min_child_weight 0.5) one on phoneme, titanic,
+        // german_credit and winequality_white and lost a little on bank_marketing.
         return {
-            QJsonObject{{"n_estimators", trees}, {"max_depth", 14}, {"subsample", 0.63}},
-            QJsonObject{{"n_estimators", trees}, {"max_depth", 20}, {"subsample", 0.8}, {"colsample_bynode", 0.5},
-                        {"min_child_weight", problem == ProblemType::Regression ? 3.0 : 0.5}},
+            QJsonObject{{"n_estimators", trees}, {"total_trees", 3 * trees}, {"max_depth", 14}, {"subsample", 0.63}},
+            QJsonObject{{"n_estimators", trees}, {"total_trees", 3 * trees}, {"max_depth", 20}, {"subsample", 0.8},
+                        {"min_child_weight", 0.01}},
         };
     }
     // Wide data: sample fewer columns per tree.

@@ -7,6 +7,8 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 #include <algorithm>
@@ -200,6 +202,7 @@ private slots:
     void portfolioAndSearchSpace();
     void randomForest();
     void forestPredictsLeafFractions();
+    void multiclassForestCapsItsTrees();
     void phoneme();
 
 private:
@@ -744,6 +747,35 @@ void TestXgboostTrainer::forestPredictsLeafFractions()
                               options(ProblemType::Binary, 2, {{"n_estimators", 20}}), nullptr);
     QVERIFY(boosted);
     QVERIFY(!(*boosted)->contributionsArePredictions());
+}
+
+//! total_trees caps a multiclass forest's trees across its classes (never below 100
+//! per class); binary forests and regression grow n_estimators whatever it says.
+void TestXgboostTrainer::multiclassForestCapsItsTrees()
+{
+    const Data train = synthetic(ProblemType::Multiclass, 400, 4, 5);
+    const auto treesOf = [&](ProblemType problem, int classes, const Data &data, QJsonObject params) {
+        params[QStringLiteral("save_format")] = QStringLiteral("json");
+        auto model = m_rf->fit(data.x, data.y, {}, nullptr, nullptr, options(problem, classes, params), nullptr);
+        if (!model)
+            return -1;
+        auto bytes = (*model)->save();
+        if (!bytes)
+            return -1;
+        const QJsonObject gbtree = QJsonDocument::fromJson(*bytes)
+                                       .object()[QStringLiteral("learner")].toObject()[QStringLiteral("gradient_booster")]
+                                       .toObject()[QStringLiteral("model")].toObject();
+        return gbtree[QStringLiteral("gbtree_model_param")].toObject()[QStringLiteral("num_trees")].toString().toInt();
+    };
+    // Three classes: 600 trees in all is 200 per class.
+    QCOMPARE(treesOf(ProblemType::Multiclass, 3, train, {{"n_estimators", 300}, {"total_trees", 600}}), 600);
+    QCOMPARE(treesOf(ProblemType::Multiclass, 3, train, {{"n_estimators", 150}, {"total_trees", 600}}), 450);
+    QCOMPARE(treesOf(ProblemType::Multiclass, 3, train, {{"n_estimators", 300}, {"total_trees", 30}}), 300);
+    QCOMPARE(treesOf(ProblemType::Multiclass, 3, train, {{"n_estimators", 120}}), 360);
+    QCOMPARE(treesOf(ProblemType::Binary, 2, m_binTrain, {{"n_estimators", 120}, {"total_trees", 30}}), 120);
+    // The quick portfolio's classification forests carry the cap.
+    for (const QJsonObject &config : m_rf->portfolio(ProblemType::Multiclass, 5000, 10))
+        QVERIFY(config.value(QStringLiteral("total_trees")).toInt() > 0);
 }
 
 void TestXgboostTrainer::phoneme()

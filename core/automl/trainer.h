@@ -114,6 +114,15 @@ public:
                                                const std::vector<float> *validY, const FitOptions &options,
                                                TaskContext *ctx) const = 0;
 
+    //! Whether fit() chooses anything on its validation rows for this problem: when to
+    //! stop, a penalty, a calibration. When not, a build fits it on the rows it would
+    //! have set aside for that as well, and passes no validation rows.
+    virtual bool choosesOnValidation(ProblemType problem) const
+    {
+        Q_UNUSED(problem);
+        return true;
+    }
+
     //! Rebuilds a model from save() bytes. Never executes code from the bytes.
     virtual Result<std::unique_ptr<Model>> load(const QByteArray &bytes, const FitOptions &options) const = 0;
 

@@ -238,6 +238,9 @@ std::vector<QJsonObject> LinearTrainer::portfolio(ProblemType problem, size_t ro
     for (double perRow : {1e-4, 1e-2, 1e-1})
         configs.push_back(QJsonObject{{QStringLiteral("l2"), std::max(1e-3, perRow * double(rows))},
                                       {QStringLiteral("max_iter"), 300}});
+    // On taxis (total from distance, pick-up and drop-off times, zones) this one
+    // scored 5.06 RMSE out of fold where the lightest above scored 5.38.
+    configs.push_back(QJsonObject{{QStringLiteral("l2"), 1e-3}, {QStringLiteral("max_iter"), 300}});
     return configs;
 }
 

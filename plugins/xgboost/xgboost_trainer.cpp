@@ -486,6 +486,11 @@ TrainerCapabilities XgboostTrainer::capabilities() const
     return c;
 }
 
+bool XgboostTrainer::choosesOnValidation(ProblemType problem) const
+{
+    return m_flavour != XgbFlavour::RandomForest || problem == ProblemType::Multiclass;
+}
+
 namespace {
 
 //! A classification forest predicts its trees' mean class fractions (see

@@ -108,6 +108,10 @@ public:
     //! Reads UBJ or JSON bytes from save(). Fails with Corrupt for bytes XGBoost
     //! cannot read, InvalidArgument for a model of the other family.
     Result<std::unique_ptr<Model>> load(const QByteArray &bytes, const FitOptions &options) const override;
+    //! Boosted trees stop early on the validation rows. A forest grows all its trees
+    //! and chooses nothing on them but the smoothing of a multiclass forest's class
+    //! fractions, which log loss needs.
+    bool choosesOnValidation(ProblemType problem) const override;
 
     std::vector<QJsonObject> portfolio(ProblemType problem, size_t rows, size_t cols) const override;
     std::vector<ParamRange> searchSpace(ProblemType problem) const override;

@@ -211,7 +211,16 @@ private slots:
         QCOMPARE(caps.flavour, FeatureFlavour::Scaled);
         QVERIFY(caps.contributions);
         QVERIFY(!caps.gpuAvailable);
-        QVERIFY(!m_trainer->portfolio(ProblemType::Binary, 1000, 10).empty());
+        // Light, medium, strong, then nearly no penalty, scaled with the rows.
+        const std::vector<QJsonObject> configs = m_trainer->portfolio(ProblemType::Binary, 100000, 10);
+        QCOMPARE(configs.size(), size_t(4));
+        QCOMPARE(configs[0].value(QStringLiteral("l2")).toDouble(), 10.0);
+        QCOMPARE(configs[1].value(QStringLiteral("l2")).toDouble(), 1000.0);
+        QCOMPARE(configs[3].value(QStringLiteral("l2")).toDouble(), 1e-3);
+        QCOMPARE(m_trainer->portfolio(ProblemType::Binary, 5, 10)[0].value(QStringLiteral("l2")).toDouble(), 1e-3);
+        // It chooses nothing on validation rows, so a build lets it fit on them.
+        QVERIFY(!m_trainer->choosesOnValidation(ProblemType::Binary));
+        QVERIFY(!m_trainer->choosesOnValidation(ProblemType::Regression));
         const auto space = m_trainer->searchSpace(ProblemType::Binary);
         QCOMPARE(space.size(), size_t(1));
         QCOMPARE(space[0].name, QStringLiteral("l2"));

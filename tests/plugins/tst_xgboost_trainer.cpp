@@ -237,6 +237,14 @@ void TestXgboostTrainer::capabilities()
         QVERIFY(!c.gpuReason.isEmpty());
     qInfo() << "GPU:" << c.gpuAvailable << c.gpuReason;
 
+    // Boosting stops early on its validation rows; a forest chooses nothing on them
+    // but a multiclass forest's smoothing, so a build gives it those rows to fit on.
+    for (ProblemType p : {ProblemType::Binary, ProblemType::Multiclass, ProblemType::Regression})
+        QVERIFY(m_xgb->choosesOnValidation(p));
+    QVERIFY(!m_rf->choosesOnValidation(ProblemType::Binary));
+    QVERIFY(!m_rf->choosesOnValidation(ProblemType::Regression));
+    QVERIFY(m_rf->choosesOnValidation(ProblemType::Multiclass));
+
     // useGpu on a machine without one is ignored, with a note.
     if (!c.gpuAvailable) {
         FitOptions o = options(ProblemType::Binary, 2, {{"n_estimators", 5}});

@@ -26,6 +26,8 @@ namespace {
 struct FitSeen
 {
     std::set<float> train, valid, scored;
+    size_t trainRows = 0;
+    bool hadValid = false;
 };
 
 std::vector<FitSeen> g_fits;
@@ -65,9 +67,10 @@ private:
 class SpyTrainer : public Trainer
 {
 public:
-    explicit SpyTrainer(QString family = QStringLiteral("spy"), double fitSeconds = 0)
-        : m_family(std::move(family)), m_fitSeconds(fitSeconds)
+    explicit SpyTrainer(QString family = QStringLiteral("spy"), double fitSeconds = 0, bool chooses = true)
+        : m_family(std::move(family)), m_fitSeconds(fitSeconds), m_chooses(chooses)
     {}
+    bool choosesOnValidation(ProblemType) const override { return m_chooses; }
     QString family() const override { return m_family; }
     QString displayName() const override { return QStringLiteral("Spy"); }
     TrainerCapabilities capabilities() const override
@@ -84,6 +87,8 @@ public:
             std::this_thread::sleep_for(std::chrono::duration<double>(m_fitSeconds));
         FitSeen seen;
         seen.train = keysOf(trainX);
+        seen.trainRows = trainX.rows;
+        seen.hadValid = validX != nullptr;
         if (validX)
             seen.valid = keysOf(*validX);
         g_fits.push_back(seen);
@@ -105,6 +110,7 @@ public:
 private:
     QString m_family;
     double m_fitSeconds;
+    bool m_chooses;
 };
 
 //! rows rows of a regression table whose feature "key" is distinct in every row.
@@ -131,10 +137,10 @@ class TestBuildRunner : public QObject
 {
     Q_OBJECT
 
-    static Result<BuildResult> build(const Table &table)
+    static Result<BuildResult> build(const Table &table, bool choosesOnValidation = true)
     {
         TrainerRegistry registry;
-        registry.add(std::make_unique<SpyTrainer>());
+        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("spy"), 0, choosesOnValidation));
         BuildSpec spec;
         spec.target = QStringLiteral("y");
         spec.mode = BuildMode::Quick;
@@ -175,6 +181,37 @@ private Q_SLOTS:
             scoredAll.insert(f.scored.begin(), f.scored.end());
         }
         QCOMPARE(scoredAll.size(), size_t(200));  // every row is scored
+    }
+
+    //! A trainer that chooses nothing on validation rows (a forest) gets none: it fits
+    //! on all of the fold's training rows, early-stopping rows included, and never
+    //! on a scored row.
+    void trainersThatChooseNothingFitOnAllTrainingRows()
+    {
+        auto table = keyedTable(200);
+        Result<BuildResult> r = build(*table, false);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QVERIFY(g_fits.size() >= 10 && g_fits.size() % 10 == 0);
+        std::set<float> scoredAll;
+        for (const FitSeen &f : g_fits) {
+            QVERIFY(!f.hadValid);
+            QCOMPARE(f.scored.size(), size_t(20));
+            QCOMPARE(f.train.size(), size_t(180));  // 158 fitting rows + 22 early-stopping rows
+            QCOMPARE(f.trainRows, size_t(180));     // each once
+            QVERIFY(disjoint(f.scored, f.train));
+            scoredAll.insert(f.scored.begin(), f.scored.end());
+        }
+        QCOMPARE(scoredAll.size(), size_t(200));
+        // The same rows as before, to the row: only the early-stopping part moved.
+        const std::vector<FitSeen> joined = g_fits;
+        QVERIFY(build(*table, true).ok());
+        QCOMPARE(g_fits.size() % 10, size_t(0));
+        for (size_t i = 0; i < 10; ++i) {
+            std::set<float> both = g_fits[i].train;
+            both.insert(g_fits[i].valid.begin(), g_fits[i].valid.end());
+            QVERIFY(both == joined[i].train);
+            QVERIFY(g_fits[i].scored == joined[i].scored);
+        }
     }
 
     //! Too few training rows to spare any: the trainer stops on the scored rows, as

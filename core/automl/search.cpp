@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace easel {
@@ -98,15 +99,44 @@ QJsonObject ParzenSearch::decode(const std::vector<double> &x, const QJsonObject
     return out;
 }
 
+std::vector<double> ParzenSearch::key(const QJsonObject &params) const
+{
+    std::vector<double> k;
+    k.reserve(m_space.size());
+    for (const ParamRange &r : m_space) {
+        const QJsonValue v = params.value(r.name);
+        if (r.kind == ParamRange::Kind::Choice)
+            k.push_back(double(r.choices.indexOf(v.toVariant().toString())));
+        else
+            k.push_back(v.isUndefined() ? std::numeric_limits<double>::quiet_NaN() : v.toDouble());
+    }
+    return k;
+}
+
+bool ParzenSearch::seen(const QJsonObject &params) const
+{
+    const std::vector<double> k = key(params);
+    return std::find(m_keys.begin(), m_keys.end(), k) != m_keys.end();
+}
+
 QJsonObject ParzenSearch::propose(const QJsonObject &base)
 {
     const size_t dims = m_space.size();
     std::vector<double> x(dims);
-    if (int(m_points.size()) < m_startups || dims == 0) {
-        for (double &v : x)
-            v = uniform01(m_rng);
-        return decode(x, base);
-    }
+    auto randomDraw = [&] {
+        // A few tries for one not seen yet; a space too small for that repeats.
+        QJsonObject out;
+        for (int attempt = 0; attempt < 16; ++attempt) {
+            for (double &v : x)
+                v = uniform01(m_rng);
+            out = decode(x, base);
+            if (!seen(out))
+                break;
+        }
+        return out;
+    };
+    if (int(m_points.size()) < m_startups || dims == 0)
+        return randomDraw();
     std::vector<size_t> order(m_points.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [this](size_t a, size_t b) { return m_scores[a] > m_scores[b]; });
@@ -117,19 +147,20 @@ QJsonObject ParzenSearch::propose(const QJsonObject &base)
     const double bw = std::max(0.08, 0.3 / std::pow(double(m_points.size()), 0.25));
 
     double bestRatio = -1e300;
-    std::vector<double> best = good.front();
+    std::vector<double> best;
     for (int c = 0; c < 32; ++c) {
         const std::vector<double> &centre = good[size_t(m_rng() % good.size())];
         std::vector<double> cand(dims);
         for (size_t d = 0; d < dims; ++d)
             cand[d] = std::clamp(centre[d] + bw * normal(m_rng), 0.0, 1.0);
         const double ratio = logDensity(cand, good, bw) - logDensity(cand, bad, bw);
-        if (ratio > bestRatio) {
+        if (ratio > bestRatio && !seen(decode(cand, base))) {
             bestRatio = ratio;
             best = cand;
         }
     }
-    return decode(best, base);
+    // Every candidate had been tried: the good region is used up, look elsewhere.
+    return best.empty() ? randomDraw() : decode(best, base);
 }
 
 void ParzenSearch::observe(const QJsonObject &params, double score)
@@ -138,6 +169,7 @@ void ParzenSearch::observe(const QJsonObject &params, double score)
         score = -1e300;
     m_points.push_back(encode(params));
     m_scores.push_back(score);
+    m_keys.push_back(key(params));
 }
 
 } // namespace easel

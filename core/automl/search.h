@@ -13,7 +13,9 @@ namespace easel {
 //! family's ParamRanges. Parameters are mapped to [0,1] (log scale where the
 //! range says so); after a few random draws, candidates are sampled around the
 //! best quarter of the observations and the one with the highest ratio of
-//! "good" to "bad" density is proposed. Deterministic for a seed.
+//! "good" to "bad" density is proposed. Deterministic for a seed. It never
+//! proposes parameters it has already observed (a best point on a bound of the
+//! range, or an integer one, drew the same candidate again and again).
 class ParzenSearch
 {
 public:
@@ -29,12 +31,16 @@ public:
 private:
     std::vector<double> encode(const QJsonObject &params) const;
     QJsonObject decode(const std::vector<double> &x, const QJsonObject &base) const;
+    //! The values params gives the space's parameters, for telling repeats apart.
+    std::vector<double> key(const QJsonObject &params) const;
+    bool seen(const QJsonObject &params) const;
 
     std::vector<ParamRange> m_space;
     std::mt19937_64 m_rng;
     int m_startups;
     std::vector<std::vector<double>> m_points;
     std::vector<double> m_scores;
+    std::vector<std::vector<double>> m_keys;
 };
 
 } // namespace easel

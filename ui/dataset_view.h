@@ -40,7 +40,8 @@ public:
     void setContent(DatasetContentPtr content);
 
     qint64 datasetId() const { return m_id; }
-    bool isLoaded() const { return m_content != nullptr; }
+    //! The page is filled in, its first column's card included (loaded() was emitted).
+    bool isLoaded() const { return m_content != nullptr && m_loaded; }
     const DatasetContentPtr &content() const { return m_content; }
 
     //! Selects a column everywhere (list, table, card); false if there is none.
@@ -80,6 +81,7 @@ private:
     qint64 m_id = -1;
     std::optional<Sample> m_sample;
     DatasetContentPtr m_content;
+    bool m_loaded = false;
     BackgroundJob *m_job = nullptr;
     bool m_syncing = false;
 

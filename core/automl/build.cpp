@@ -278,7 +278,7 @@ Status Runner::prepare()
     }
     if (!m_folds.empty() && earlyStoppingShare(m_folds.front().train.size()) > 0)
         log(QStringLiteral("Each model stops early on %1 % of its training rows, never on the rows that score it; "
-                           "forests, which do not stop early, fit on all of them.")
+                           "forests and linear models, which do not stop early, fit on all of them.")
                 .arg(std::lround(earlyStoppingShare(m_folds.front().train.size()) * 100)));
     for (const Fold &f : m_folds)
         for (size_t r : f.valid)
@@ -499,11 +499,12 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
         options.useGpu = m_spec.useGpu;
         const double timeLeft = remaining() - m_reserve;
         options.deadlineSeconds = std::max(0.5, timeLeft / double(data.folds.size() - f));
+        const bool joined = !ownRows && fd.hasAll;
+        const FeatureMatrix *validX = ownRows ? (fd.hasStop ? &fd.stopX : &fd.validX) : nullptr;
+        const std::vector<float> *validY = ownRows ? (fd.hasStop ? &fd.stopY : &fd.validY) : nullptr;
         Result<std::unique_ptr<Model>> model =
-            !ownRows ? (fd.hasAll ? trainer->fit(fd.allX, fd.allY, fd.allW, nullptr, nullptr, options, &fitContext)
-                                  : trainer->fit(fd.trainX, fd.trainY, fd.trainW, nullptr, nullptr, options, &fitContext))
-            : fd.hasStop ? trainer->fit(fd.trainX, fd.trainY, fd.trainW, &fd.stopX, &fd.stopY, options, &fitContext)
-                         : trainer->fit(fd.trainX, fd.trainY, fd.trainW, &fd.validX, &fd.validY, options, &fitContext);
+            trainer->fit(joined ? fd.allX : fd.trainX, joined ? fd.allY : fd.trainY, joined ? fd.allW : fd.trainW,
+                         validX, validY, options, &fitContext);
         if (!model) {
             trial->record.status = model.error().code == ErrorCode::Canceled ? QStringLiteral("canceled")
                                                                               : QStringLiteral("failed");

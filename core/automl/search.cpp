@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <numeric>
 
 namespace easel {
@@ -99,24 +98,10 @@ QJsonObject ParzenSearch::decode(const std::vector<double> &x, const QJsonObject
     return out;
 }
 
-std::vector<double> ParzenSearch::key(const QJsonObject &params) const
-{
-    std::vector<double> k;
-    k.reserve(m_space.size());
-    for (const ParamRange &r : m_space) {
-        const QJsonValue v = params.value(r.name);
-        if (r.kind == ParamRange::Kind::Choice)
-            k.push_back(double(r.choices.indexOf(v.toVariant().toString())));
-        else
-            k.push_back(v.isUndefined() ? std::numeric_limits<double>::quiet_NaN() : v.toDouble());
-    }
-    return k;
-}
-
 bool ParzenSearch::seen(const QJsonObject &params) const
 {
-    const std::vector<double> k = key(params);
-    return std::find(m_keys.begin(), m_keys.end(), k) != m_keys.end();
+    // encode() of the same parameters gives the same point, to the bit.
+    return std::find(m_points.begin(), m_points.end(), encode(params)) != m_points.end();
 }
 
 QJsonObject ParzenSearch::propose(const QJsonObject &base)
@@ -169,7 +154,6 @@ void ParzenSearch::observe(const QJsonObject &params, double score)
         score = -1e300;
     m_points.push_back(encode(params));
     m_scores.push_back(score);
-    m_keys.push_back(key(params));
 }
 
 } // namespace easel

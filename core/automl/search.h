@@ -31,8 +31,7 @@ public:
 private:
     std::vector<double> encode(const QJsonObject &params) const;
     QJsonObject decode(const std::vector<double> &x, const QJsonObject &base) const;
-    //! The values params gives the space's parameters, for telling repeats apart.
-    std::vector<double> key(const QJsonObject &params) const;
+    //! Whether params were observed already (the same values of the space's parameters).
     bool seen(const QJsonObject &params) const;
 
     std::vector<ParamRange> m_space;
@@ -40,7 +39,6 @@ private:
     int m_startups;
     std::vector<std::vector<double>> m_points;
     std::vector<double> m_scores;
-    std::vector<std::vector<double>> m_keys;
 };
 
 } // namespace easel

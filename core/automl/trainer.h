@@ -41,6 +41,26 @@ struct ParamRange
     Kind kind = Kind::Real;
     double low = 0, high = 1;        //!< Real / LogReal / Integer bounds (inclusive)
     QStringList choices;             //!< Choice
+
+    //! A Real, LogReal or Integer range.
+    static ParamRange of(const char *name, Kind kind, double low, double high)
+    {
+        ParamRange r;
+        r.name = QLatin1String(name);
+        r.kind = kind;
+        r.low = low;
+        r.high = high;
+        return r;
+    }
+    //! A Choice among values.
+    static ParamRange oneOf(const char *name, QStringList choices)
+    {
+        ParamRange r;
+        r.name = QLatin1String(name);
+        r.kind = Kind::Choice;
+        r.choices = std::move(choices);
+        return r;
+    }
 };
 
 struct FitOptions

@@ -247,12 +247,7 @@ std::vector<QJsonObject> LinearTrainer::portfolio(ProblemType problem, size_t ro
 std::vector<ParamRange> LinearTrainer::searchSpace(ProblemType problem) const
 {
     Q_UNUSED(problem);
-    ParamRange l2;
-    l2.name = QStringLiteral("l2");
-    l2.kind = ParamRange::Kind::LogReal;
-    l2.low = 1e-3;
-    l2.high = 1e5;
-    return {l2};
+    return {ParamRange::of("l2", ParamRange::Kind::LogReal, 1e-3, 1e5)};
 }
 
 } // namespace easel

@@ -277,23 +277,14 @@ std::vector<QJsonObject> MlpTrainer::portfolio(ProblemType problem, size_t rows,
 std::vector<ParamRange> MlpTrainer::searchSpace(ProblemType problem) const
 {
     Q_UNUSED(problem);
-    auto range = [](const char *name, ParamRange::Kind kind, double low, double high, QStringList choices = {}) {
-        ParamRange r;
-        r.name = QLatin1String(name);
-        r.kind = kind;
-        r.low = low;
-        r.high = high;
-        r.choices = choices;
-        return r;
-    };
     using K = ParamRange::Kind;
     return {
-        range("lr", K::LogReal, 3e-4, 1e-2),
-        range("dropout", K::Real, 0.0, 0.4),
-        range("width", K::Choice, 0, 0, {QStringLiteral("64"), QStringLiteral("128"), QStringLiteral("256"), QStringLiteral("512")}),
-        range("depth", K::Integer, 1, 3),
-        range("weight_decay", K::LogReal, 1e-6, 1e-2),
-        range("batch_size", K::Choice, 0, 0, {QStringLiteral("128"), QStringLiteral("256"), QStringLiteral("512")}),
+        ParamRange::of("lr", K::LogReal, 3e-4, 1e-2),
+        ParamRange::of("dropout", K::Real, 0.0, 0.4),
+        ParamRange::oneOf("width", {QStringLiteral("64"), QStringLiteral("128"), QStringLiteral("256"), QStringLiteral("512")}),
+        ParamRange::of("depth", K::Integer, 1, 3),
+        ParamRange::of("weight_decay", K::LogReal, 1e-6, 1e-2),
+        ParamRange::oneOf("batch_size", {QStringLiteral("128"), QStringLiteral("256"), QStringLiteral("512")}),
     };
 }
 

@@ -849,14 +849,7 @@ std::vector<QJsonObject> XgboostTrainer::portfolio(ProblemType problem, size_t r
 std::vector<ParamRange> XgboostTrainer::searchSpace(ProblemType problem) const
 {
     using K = ParamRange::Kind;
-    auto range = [](const char *name, K kind, double low, double high) {
-        ParamRange r;
-        r.name = QLatin1String(name);
-        r.kind = kind;
-        r.low = low;
-        r.high = high;
-        return r;
-    };
+    const auto range = &ParamRange::of;
     if (m_flavour == XgbFlavour::RandomForest) {
         return {
             range("max_depth", K::Integer, 6, 20),

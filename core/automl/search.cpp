@@ -100,8 +100,13 @@ QJsonObject ParzenSearch::decode(const std::vector<double> &x, const QJsonObject
 
 bool ParzenSearch::seen(const QJsonObject &params) const
 {
-    // encode() of the same parameters gives the same point, to the bit.
-    return std::find(m_points.begin(), m_points.end(), encode(params)) != m_points.end();
+    const std::vector<double> x = encode(params);
+    return std::any_of(m_points.begin(), m_points.end(), [&](const std::vector<double> &p) {
+        for (size_t d = 0; d < x.size(); ++d)
+            if (std::abs(x[d] - p[d]) >= kMinGap)
+                return false;
+        return true;
+    });
 }
 
 QJsonObject ParzenSearch::propose(const QJsonObject &base)

@@ -14,11 +14,16 @@ namespace easel {
 //! range says so); after a few random draws, candidates are sampled around the
 //! best quarter of the observations and the one with the highest ratio of
 //! "good" to "bad" density is proposed. Deterministic for a seed. It never
-//! proposes parameters it has already observed (a best point on a bound of the
-//! range, or an integer one, drew the same candidate again and again).
+//! proposes parameters it has already observed, nor ones within 1 % of every
+//! range of an observed point: a best point on a bound of the range, or an
+//! integer one, drew (nearly) the same candidate again and again, each scoring
+//! the same as the last.
 class ParzenSearch
 {
 public:
+    //! Two points closer than this on every encoded ([0, 1]) axis count as the same.
+    static constexpr double kMinGap = 0.01;
+
     ParzenSearch(std::vector<ParamRange> space, uint64_t seed, int randomStartups = 5);
 
     //! The next parameters to try, merged over base (base keys not in the space are kept).
@@ -31,7 +36,7 @@ public:
 private:
     std::vector<double> encode(const QJsonObject &params) const;
     QJsonObject decode(const std::vector<double> &x, const QJsonObject &base) const;
-    //! Whether params were observed already (the same values of the space's parameters).
+    //! Whether params, or ones within kMinGap of them on every axis, were observed already.
     bool seen(const QJsonObject &params) const;
 
     std::vector<ParamRange> m_space;

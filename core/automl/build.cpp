@@ -748,26 +748,20 @@ Result<BuildResult> Runner::finish()
             const bool comparable = !honestFull.values.empty() && !honestFirst.values.empty();
             const double full = comparable ? scoreOf(honestFull) : scoreOf(ensemble);
             const double first = comparable ? scoreOf(honestFirst) : scoreOf(earlyEnsemble);
-            // The cross-fitting protects the ensemble's weights, not the search's own
-            // choices: its candidates were chosen for their scores on these same rows.
-            // A gain that removes under 1 % of the remaining error is within what that
-            // choice adds by chance (on the shared sets, such gains were lost on the
-            // test rows), and not worth a different model.
-            const double remainingFirst = higherIsBetter(m_metric) ? 1.0 - first : first;
-            const double remainingFull = higherIsBetter(m_metric) ? 1.0 - full : full;
-            const bool worthIt = remainingFirst > 0 && (remainingFirst - remainingFull) >= 0.01 * remainingFirst;
-            const bool better = comparable && clearlyBetter(honestFull, honestFirst);
-            if (better && worthIt) {
+            const SearchVerdict verdict =
+                judgeSearch(m_metric, first, full, comparable && clearlyBetter(honestFull, honestFirst));
+            if (verdict == SearchVerdict::Improved) {
                 log(QStringLiteral("The search improved the ensemble from %1 to %2 (%3 on rows that did not choose "
                                    "it, %4 candidates in).")
                         .arg(first, 0, 'g', 5).arg(full, 0, 'g', 5).arg(metricLabel(m_metric))
                         .arg(m_trials.size()));
             } else {
-                log((better ? QStringLiteral("The search's ensemble (%1 on rows that did not choose it) beats the one of "
-                                            "the first %2 candidates (%3) by less than 1 % of the remaining error; "
-                                            "keeping that one.")
-                           : QStringLiteral("The search's ensemble (%1 on rows that did not choose it) is not better "
-                                            "beyond chance than the one of the first %2 candidates (%3); keeping that one."))
+                log((verdict == SearchVerdict::GainTooSmall
+                         ? QStringLiteral("The search's ensemble (%1 on rows that did not choose it) beats the one of "
+                                          "the first %2 candidates (%3) by less than 1 % of the remaining error; "
+                                          "keeping that one.")
+                         : QStringLiteral("The search's ensemble (%1 on rows that did not choose it) is not better "
+                                          "beyond chance than the one of the first %2 candidates (%3); keeping that one."))
                         .arg(full, 0, 'g', 5).arg(m_quickCut).arg(first, 0, 'g', 5));
                 chosen = std::move(early);
                 weights = std::move(earlyWeights);

@@ -96,4 +96,19 @@ EnsembleSelection selectEnsemble(const std::vector<const Predictions *> &candida
     return result;
 }
 
+SearchVerdict judgeSearch(Metric metric, double first, double full, bool clearlyBetter)
+{
+    if (!clearlyBetter)
+        return SearchVerdict::NotClearlyBetter;
+    // The cross-fitting protects the ensemble's weights, not the search's own choices:
+    // its candidates were chosen for their scores on these same rows. A gain that
+    // removes under 1 % of the remaining error is within what that choice adds by
+    // chance (on the shared sets, such gains were lost on the test rows), and not
+    // worth a different model.
+    const double remainingFirst = higherIsBetter(metric) ? 1.0 - first : first;
+    const double remainingFull = higherIsBetter(metric) ? 1.0 - full : full;
+    const bool worthIt = remainingFirst > 0 && (remainingFirst - remainingFull) >= 0.01 * remainingFirst;
+    return worthIt ? SearchVerdict::Improved : SearchVerdict::GainTooSmall;
+}
+
 } // namespace easel

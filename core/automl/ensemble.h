@@ -23,4 +23,16 @@ EnsembleSelection selectEnsemble(const std::vector<const Predictions *> &candida
 //! The weighted average of predictions (weights sum to 1; zero weights skipped).
 Predictions blend(const std::vector<const Predictions *> &candidates, const std::vector<double> &weights);
 
+//! How a standard build judges its search. It keeps the ensemble of the candidates a
+//! quick build would have had (scoring `first` on rows that did not choose it) unless
+//! the search's ensemble (scoring `full` there) is better beyond chance
+//! (`clearlyBetter`) and removes at least 1 % of the remaining error (1 − score
+//! where higher is better, the score itself where lower is).
+enum class SearchVerdict {
+    Improved,          //!< take the search's ensemble
+    GainTooSmall,      //!< better beyond chance, by under 1 % of the remaining error
+    NotClearlyBetter,  //!< not better beyond chance
+};
+SearchVerdict judgeSearch(Metric metric, double first, double full, bool clearlyBetter);
+
 } // namespace easel

@@ -22,7 +22,7 @@
 namespace easel {
 
 namespace {
-enum BoardColumn { ColId, ColFamily, ColScore, ColSeconds, ColStatus, ColCount };
+enum BoardColumn { ColId, ColFamily, ColSettings, ColScore, ColSeconds, ColStatus, ColCount };
 
 QTableWidgetItem *cell(const QString &text, bool right = false)
 {
@@ -37,6 +37,14 @@ QTableWidgetItem *numberCell(double value, const QString &text)
 {
     QTableWidgetItem *item = cell(text, true);
     item->setData(Qt::UserRole, value);
+    return item;
+}
+
+//! The candidate's distinguishing settings, with every setting in its tooltip.
+QTableWidgetItem *settingsCell(const TrialRecord &trial)
+{
+    QTableWidgetItem *item = cell(words::trialSettings(trial.family, trial.params, trial.iterations));
+    item->setToolTip(words::trialSettingsTip(trial.params));
     return item;
 }
 
@@ -123,20 +131,26 @@ BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
     m_board->setAccessibleName(QStringLiteral("Candidates tried"));
     m_board->setAccessibleDescription(QStringLiteral("Every candidate model tried so far, best first, with its score and time."));
     m_board->setObjectName(QStringLiteral("leaderboard"));
-    m_board->setHorizontalHeaderLabels({QStringLiteral("#"), QStringLiteral("Kind of model"), QStringLiteral("Score"),
-                                        QStringLiteral("Seconds"), QStringLiteral("Status")});
+    m_board->setHorizontalHeaderLabels({QStringLiteral("#"), QStringLiteral("Kind of model"), QStringLiteral("Settings"),
+                                        QStringLiteral("Score"), QStringLiteral("Seconds"), QStringLiteral("Status")});
+    m_board->horizontalHeaderItem(ColSettings)->setToolTip(
+        QStringLiteral("What sets this candidate apart; point at it for every setting it was trained with."));
     m_board->verticalHeader()->hide();
     m_board->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_board->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_board->setAlternatingRowColors(true);
     m_board->setShowGrid(false);
-    m_board->horizontalHeader()->setStretchLastSection(true);
-    m_board->horizontalHeader()->setSectionResizeMode(ColFamily, QHeaderView::Stretch);
+    // The settings take what the other columns leave, so the table never needs a
+    // horizontal scroll bar; long settings and statuses wrap.
+    m_board->horizontalHeader()->setStretchLastSection(false);
+    m_board->horizontalHeader()->setSectionResizeMode(ColSettings, QHeaderView::Stretch);
     m_board->horizontalHeader()->setSectionResizeMode(ColStatus, QHeaderView::Interactive);
-    m_board->setColumnWidth(ColId, 44);
-    m_board->setColumnWidth(ColScore, 90);
-    m_board->setColumnWidth(ColSeconds, 80);
-    m_board->setColumnWidth(ColStatus, 150);
+    m_board->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_board->setColumnWidth(ColId, 40);
+    m_board->setColumnWidth(ColFamily, 160);
+    m_board->setColumnWidth(ColScore, 80);
+    m_board->setColumnWidth(ColSeconds, 76);
+    m_board->setColumnWidth(ColStatus, 130);
     bv->addWidget(m_board, 1);
     auto *chartPane = new QWidget(splitter);
     auto *cv = new QVBoxLayout(chartPane);
@@ -297,6 +311,7 @@ void BuildProgressPage::onTrialStarted(const TrialRecord &trial)
     m_board->insertRow(row);
     m_board->setItem(row, ColId, numberCell(trial.id, QString::number(trial.id)));
     m_board->setItem(row, ColFamily, cell(words::family(trial.family)));
+    m_board->setItem(row, ColSettings, settingsCell(trial));
     m_board->setItem(row, ColScore, numberCell(NAN, QStringLiteral("…")));
     m_board->setItem(row, ColSeconds, numberCell(0, QString()));
     m_board->setItem(row, ColStatus, cell(QStringLiteral("training…")));
@@ -319,6 +334,7 @@ void BuildProgressPage::onTrialFinished(const TrialRecord &trial)
     QTableWidgetItem *status = cell(statusWords(trial.status));
     if (!trial.message.isEmpty())
         status->setToolTip(trial.message);
+    m_board->setItem(row, ColSettings, settingsCell(trial));  // now with its rounds or epochs
     m_board->setItem(row, ColStatus, status);
     // Failed in red; done in the palette's text colour.
     const QString tone = trial.status == QLatin1String("failed") ? QStringLiteral("#9b2c2c") : QString();

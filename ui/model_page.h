@@ -51,6 +51,7 @@ public:
     //! The metric chips' texts ("Accuracy 97.7 %").
     QStringList metricTexts() const;
     ChartWidget *impactChart() const { return m_impact; }
+    QTableWidget *leaderboard() const { return m_board; }
     ChartWidget *mainChart() const { return m_chartA; }
     ChartWidget *secondChart() const { return m_chartB; }
     ChartWidget *thirdChart() const { return m_chartC; }

@@ -170,7 +170,7 @@ void ScreenshotTour::studioTour()
             }, Qt::SingleShotConnection);
             build->startQuickBuild();
             BuildProgressPage *progress = m_window->buildProgressPage();
-            waitFor([progress] { return progress->finishedTrials() >= 4 || !progress->isRunning(); }, 120000,
+            waitFor([progress] { return progress->finishedTrials() >= 3 || !progress->isRunning(); }, 120000,
                     QStringLiteral("the first candidates"), [this, progress] {
                         shoot(QStringLiteral("08-build-progress.png"));
                         ModelsPage *models = m_window->modelsPage();

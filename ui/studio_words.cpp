@@ -2,7 +2,9 @@
 
 #include "format.h"
 
+#include <QJsonArray>
 #include <QLocale>
+#include <QStringList>
 
 #include <cmath>
 
@@ -25,6 +27,80 @@ QString family(const QString &family)
     if (!s.isEmpty())
         s[0] = s[0].toUpper();
     return s;
+}
+
+namespace {
+
+QString number(double v)
+{
+    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
+        return QLocale::system().toString(qint64(v));  // 1500 trees, not 1.5e+03
+    return QLocale::system().toString(v, 'g', 3);
+}
+
+QString jsonText(const QJsonValue &v)
+{
+    if (v.isDouble())
+        return number(v.toDouble());
+    if (v.isArray()) {
+        QStringList parts;
+        for (const QJsonValue &x : v.toArray())
+            parts << jsonText(x);
+        return parts.join(QStringLiteral(", "));
+    }
+    if (v.isBool())
+        return v.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
+    return v.toString();
+}
+
+} // namespace
+
+QString trialSettings(const QString &family, const QJsonObject &params, int iterations)
+{
+    QStringList parts;
+    const auto add = [&](const char *key, const QString &pattern) {
+        const QJsonValue v = params.value(QLatin1String(key));
+        if (!v.isUndefined() && !v.isNull())
+            parts << pattern.arg(jsonText(v));
+    };
+    if (family == QLatin1String("xgboost")) {
+        add("max_depth", QStringLiteral("depth %1"));
+        add("learning_rate", QStringLiteral("learning rate %1"));
+        if (iterations > 0)
+            parts << QStringLiteral("%1 rounds").arg(QLocale::system().toString(iterations));
+    } else if (family == QLatin1String("random_forest")) {
+        add("max_depth", QStringLiteral("depth %1"));
+        add("n_estimators", QStringLiteral("%1 trees"));
+        add("colsample_bynode", QStringLiteral("%1 of columns per split"));
+    } else if (family == QLatin1String("linear")) {
+        add("l2", QStringLiteral("L2 penalty %1"));
+    } else if (family == QLatin1String("mlp")) {
+        const QJsonArray hidden = params.value(QStringLiteral("hidden")).toArray();
+        if (!hidden.isEmpty()) {
+            QStringList widths;
+            for (const QJsonValue &w : hidden)
+                widths << QString::number(w.toInt());
+            parts << (hidden.size() == 1 ? QStringLiteral("1 layer of %1").arg(widths.front())
+                                         : QStringLiteral("%1 layers (%2)").arg(hidden.size()).arg(widths.join(QStringLiteral("-"))));
+        }
+        add("dropout", QStringLiteral("dropout %1"));
+        if (iterations > 0)
+            parts << QStringLiteral("%1 epochs").arg(QLocale::system().toString(iterations));
+    } else {
+        for (auto it = params.begin(); it != params.end() && parts.size() < 3; ++it)
+            parts << QStringLiteral("%1 %2").arg(it.key(), jsonText(it.value()));
+    }
+    return parts.join(QStringLiteral(" · "));
+}
+
+QString trialSettingsTip(const QJsonObject &params)
+{
+    if (params.isEmpty())
+        return {};
+    QStringList lines;
+    for (auto it = params.begin(); it != params.end(); ++it)
+        lines << QStringLiteral("%1 = %2").arg(it.key(), jsonText(it.value()));
+    return lines.join(QLatin1Char('\n'));
 }
 
 QString problemKind(ProblemType type)

@@ -16,6 +16,12 @@ namespace words {
 
 //! "Gradient-boosted trees", "Random forest", "Linear model", "Neural network".
 QString family(const QString &family);
+//! What sets a candidate apart from others of its family, in a few words:
+//! "depth 6 · learning rate 0.05 · 412 rounds", "L2 penalty 0.39". iterations:
+//! rounds or epochs fitted (0 when unknown).
+QString trialSettings(const QString &family, const QJsonObject &params, int iterations = 0);
+//! Every parameter, one "name = value" per line, for a tooltip.
+QString trialSettingsTip(const QJsonObject &params);
 //! "yes/no", "one of several categories", "a number".
 QString problemKind(ProblemType type);
 //! "Predicts one of several categories" style heading for a problem type.

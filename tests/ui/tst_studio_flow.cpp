@@ -278,6 +278,24 @@ void TestStudioFlow::modelPageShowsTheEvidence()
     QCOMPARE(page->mainChart()->kind(), QStringLiteral("confusion"));
     QCOMPARE(page->secondChart()->kind(), QStringLiteral("recall"));
     QVERIFY(page->exportButton()->menu()->actions().size() >= 5);
+    // Every candidate says what sets it apart, and its tooltip lists all its settings.
+    QTableWidget *board = page->leaderboard();
+    QVERIFY(board->rowCount() >= 3);
+    QCOMPARE(board->horizontalHeaderItem(2)->text(), QStringLiteral("Settings"));
+    QStringList linear;
+    for (int r = 0; r < board->rowCount(); ++r) {
+        const QString family = board->item(r, 1)->text();
+        const QString settings = board->item(r, 2)->text();
+        QVERIFY2(!settings.isEmpty(), qPrintable(family));
+        QVERIFY2(board->item(r, 2)->toolTip().contains(QStringLiteral(" = ")), qPrintable(family));
+        if (family == QStringLiteral("Gradient-boosted trees"))
+            QVERIFY2(settings.contains(QStringLiteral("rounds")), qPrintable(settings));
+        if (family == QStringLiteral("Linear model")) {
+            QVERIFY2(settings.startsWith(QStringLiteral("L2 penalty ")), qPrintable(settings));
+            QVERIFY2(!linear.contains(settings), qPrintable(settings));  // the rows can be told apart
+            linear << settings;
+        }
+    }
     // The model is the one the library recorded.
     const LoadedModelPtr model = page->current();
     QCOMPARE(model->target, QStringLiteral("species"));

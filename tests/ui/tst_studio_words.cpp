@@ -1,0 +1,78 @@
+// The studio's plain words for candidates: what sets each apart on the leaderboard.
+#include "studio_words.h"
+
+#include <QJsonArray>
+#include <QLocale>
+#include <QTest>
+
+using namespace easel;
+
+namespace {
+
+QString num(double v)
+{
+    return QLocale::system().toString(v, 'g', 3);
+}
+
+} // namespace
+
+class TestStudioWords : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void boostedTreesShowDepthRateAndRounds()
+    {
+        const QJsonObject p{{"max_depth", 6}, {"learning_rate", 0.05}, {"subsample", 0.8}};
+        QCOMPARE(words::trialSettings(QStringLiteral("xgboost"), p, 412),
+                 QStringLiteral("depth 6 · learning rate %1 · %2 rounds").arg(num(0.05), QLocale::system().toString(412)));
+        // Rounds are left out while they are not known.
+        QCOMPARE(words::trialSettings(QStringLiteral("xgboost"), p),
+                 QStringLiteral("depth 6 · learning rate %1").arg(num(0.05)));
+    }
+
+    void forestsShowDepthTreesAndColumns()
+    {
+        const QJsonObject p{{"max_depth", 14}, {"n_estimators", 300}, {"subsample", 0.63}};
+        QCOMPARE(words::trialSettings(QStringLiteral("random_forest"), p), QStringLiteral("depth 14 · 300 trees"));
+        const QJsonObject q{{"max_depth", 8}, {"n_estimators", 250}, {"colsample_bynode", 0.35}};
+        QCOMPARE(words::trialSettings(QStringLiteral("random_forest"), q),
+                 QStringLiteral("depth 8 · 250 trees · %1 of columns per split").arg(num(0.35)));
+    }
+
+    //! The search's penalties are long decimals; three significant digits tell them apart.
+    void linearModelsShowTheirPenalty()
+    {
+        QCOMPARE(words::trialSettings(QStringLiteral("linear"), QJsonObject{{"l2", 0.39180000000000004}, {"max_iter", 300}}),
+                 QStringLiteral("L2 penalty %1").arg(num(0.392)));
+        QCOMPARE(words::trialSettings(QStringLiteral("linear"), QJsonObject{{"l2", 39.18}}),
+                 QStringLiteral("L2 penalty %1").arg(num(39.2)));
+    }
+
+    void networksShowLayersDropoutAndEpochs()
+    {
+        const QJsonObject p{{"hidden", QJsonArray{256, 128}}, {"dropout", 0.1}, {"lr", 0.003}};
+        QCOMPARE(words::trialSettings(QStringLiteral("mlp"), p, 37),
+                 QStringLiteral("2 layers (256-128) · dropout %1 · 37 epochs").arg(num(0.1)));
+        const QJsonObject q{{"hidden", QJsonArray{64}}, {"dropout", 0}};
+        QCOMPARE(words::trialSettings(QStringLiteral("mlp"), q), QStringLiteral("1 layer of 64 · dropout 0"));
+    }
+
+    void otherFamiliesShowTheirFirstSettings()
+    {
+        const QJsonObject p{{"a", 1}, {"b", QStringLiteral("x")}, {"c", true}, {"d", 4}};
+        QCOMPARE(words::trialSettings(QStringLiteral("something_new"), p), QStringLiteral("a 1 · b x · c yes"));
+        QCOMPARE(words::trialSettings(QStringLiteral("xgboost"), QJsonObject{}), QString());
+    }
+
+    void theTooltipListsEverySetting()
+    {
+        const QJsonObject p{{"hidden", QJsonArray{256, 128}}, {"lr", 0.003}, {"norm", QStringLiteral("batch")}};
+        QCOMPARE(words::trialSettingsTip(p),
+                 QStringLiteral("hidden = 256, 128\nlr = %1\nnorm = batch").arg(num(0.003)));
+        QCOMPARE(words::trialSettingsTip(QJsonObject{}), QString());
+    }
+};
+
+QTEST_MAIN(TestStudioWords)
+#include "tst_studio_words.moc"

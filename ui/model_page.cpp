@@ -34,6 +34,10 @@
 namespace easel {
 
 namespace {
+
+//! The leaderboard's columns.
+enum BoardColumn { BoardId, BoardFamily, BoardSettings, BoardScore, BoardSeconds, BoardStatus, BoardColumns };
+
 //! Sorts by the value in Qt::UserRole (numbers as numbers, not text).
 class SortItem : public QTableWidgetItem
 {
@@ -194,25 +198,25 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     bv->addWidget(parts::sectionTitle(QStringLiteral("Candidates (best first)"), boardCard));
     bv->addWidget(parts::mutedLabel(QStringLiteral("Every model Easel tried. The final model combines the best of them."),
                              boardCard));
-    m_board = new QTableWidget(0, 6, boardCard);
+    m_board = new QTableWidget(0, BoardColumns, boardCard);
     m_board->setObjectName(QStringLiteral("modelLeaderboard"));
     m_board->setAccessibleName(QStringLiteral("Leaderboard"));
     m_board->setAccessibleDescription(QStringLiteral("The candidates the build tried, best first."));
     m_board->setHorizontalHeaderLabels({QStringLiteral("#"), QStringLiteral("Kind of model"), QStringLiteral("Settings"),
                                         QStringLiteral("Score"), QStringLiteral("Seconds"), QStringLiteral("Status")});
-    m_board->horizontalHeaderItem(2)->setToolTip(
+    m_board->horizontalHeaderItem(BoardSettings)->setToolTip(
         QStringLiteral("What sets this candidate apart; point at it for every setting it was trained with."));
     m_board->verticalHeader()->hide();
     m_board->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_board->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_board->setAlternatingRowColors(true);
     m_board->setShowGrid(false);
-    m_board->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
-    m_board->setColumnWidth(0, 44);
-    m_board->setColumnWidth(1, 190);
-    m_board->setColumnWidth(3, 100);
-    m_board->setColumnWidth(4, 80);
-    m_board->setColumnWidth(5, 120);
+    m_board->horizontalHeader()->setSectionResizeMode(BoardSettings, QHeaderView::Stretch);
+    m_board->setColumnWidth(BoardId, 44);
+    m_board->setColumnWidth(BoardFamily, 190);
+    m_board->setColumnWidth(BoardScore, 100);
+    m_board->setColumnWidth(BoardSeconds, 80);
+    m_board->setColumnWidth(BoardStatus, 120);
     m_board->setMinimumHeight(220);
     bv->addWidget(m_board);
     dv->addWidget(boardCard);
@@ -485,8 +489,8 @@ void ModelsPage::fillLeaderboard(const LoadedModel &m)
     m_board->setSortingEnabled(false);
     const QJsonArray board = m.manifest.value(QStringLiteral("leaderboard")).toArray();
     m_board->setRowCount(int(board.size()));
-    m_board->horizontalHeaderItem(3)->setText(metricLabel(m.metric));
-    m_board->horizontalHeaderItem(3)->setToolTip(words::metricTip(m.metric));
+    m_board->horizontalHeaderItem(BoardScore)->setText(metricLabel(m.metric));
+    m_board->horizontalHeaderItem(BoardScore)->setToolTip(words::metricTip(m.metric));
     for (int r = 0; r < board.size(); ++r) {
         const QJsonObject t = board[r].toObject();
         const auto set = [&](int c, const QVariant &sortValue, const QString &text, bool right) {
@@ -498,20 +502,20 @@ void ModelsPage::fillLeaderboard(const LoadedModel &m)
             return item;
         };
         const double score = t.value(QStringLiteral("score")).toDouble(NAN);
-        set(0, t.value(QStringLiteral("id")).toInt(), QString::number(t.value(QStringLiteral("id")).toInt()), true);
-        set(1, words::family(t.value(QStringLiteral("family")).toString()),
+        set(BoardId, t.value(QStringLiteral("id")).toInt(), QString::number(t.value(QStringLiteral("id")).toInt()), true);
+        set(BoardFamily, words::family(t.value(QStringLiteral("family")).toString()),
             words::family(t.value(QStringLiteral("family")).toString()), false);
         const QJsonObject params = t.value(QStringLiteral("params")).toObject();
         const QString settings = words::trialSettings(t.value(QStringLiteral("family")).toString(), params,
                                                       t.value(QStringLiteral("iterations")).toInt());
-        set(2, settings, settings, false)->setToolTip(words::trialSettingsTip(params));
-        set(3, score, words::metricValue(m.metric, score), true);
-        set(4, t.value(QStringLiteral("seconds")).toDouble(),
+        set(BoardSettings, settings, settings, false)->setToolTip(words::trialSettingsTip(params));
+        set(BoardScore, score, words::metricValue(m.metric, score), true);
+        set(BoardSeconds, t.value(QStringLiteral("seconds")).toDouble(),
             QLocale::system().toString(t.value(QStringLiteral("seconds")).toDouble(), 'f', 1), true);
-        set(5, t.value(QStringLiteral("status")).toString(), t.value(QStringLiteral("status")).toString(), false);
+        set(BoardStatus, t.value(QStringLiteral("status")).toString(), t.value(QStringLiteral("status")).toString(), false);
     }
     m_board->setSortingEnabled(true);
-    m_board->sortByColumn(3, higherIsBetter(m.metric) ? Qt::DescendingOrder : Qt::AscendingOrder);  // best first
+    m_board->sortByColumn(BoardScore, higherIsBetter(m.metric) ? Qt::DescendingOrder : Qt::AscendingOrder);  // best first
 }
 
 void ModelsPage::fillSettings(const LoadedModel &m)

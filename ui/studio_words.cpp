@@ -31,17 +31,20 @@ QString family(const QString &family)
 
 namespace {
 
-QString number(double v)
+//! A parameter's value to three significant digits. Not fmt::number: it keeps at
+//! most four decimals, so the search's l2 = 0.00104 would read as 0.001 like the
+//! 0.001 beside it.
+QString paramValue(double v)
 {
     if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
-        return QLocale::system().toString(qint64(v));  // 1500 trees, not 1.5e+03
+        return fmt::count(qint64(v));  // 1500 trees, not 1.5e+03
     return QLocale::system().toString(v, 'g', 3);
 }
 
 QString jsonText(const QJsonValue &v)
 {
     if (v.isDouble())
-        return number(v.toDouble());
+        return paramValue(v.toDouble());
     if (v.isArray()) {
         QStringList parts;
         for (const QJsonValue &x : v.toArray())
@@ -67,7 +70,7 @@ QString trialSettings(const QString &family, const QJsonObject &params, int iter
         add("max_depth", QStringLiteral("depth %1"));
         add("learning_rate", QStringLiteral("learning rate %1"));
         if (iterations > 0)
-            parts << QStringLiteral("%1 rounds").arg(QLocale::system().toString(iterations));
+            parts << QStringLiteral("%1 rounds").arg(fmt::count(iterations));
     } else if (family == QLatin1String("random_forest")) {
         add("max_depth", QStringLiteral("depth %1"));
         add("n_estimators", QStringLiteral("%1 trees"));
@@ -85,7 +88,7 @@ QString trialSettings(const QString &family, const QJsonObject &params, int iter
         }
         add("dropout", QStringLiteral("dropout %1"));
         if (iterations > 0)
-            parts << QStringLiteral("%1 epochs").arg(QLocale::system().toString(iterations));
+            parts << QStringLiteral("%1 epochs").arg(fmt::count(iterations));
     } else {
         for (auto it = params.begin(); it != params.end() && parts.size() < 3; ++it)
             parts << QStringLiteral("%1 %2").arg(it.key(), jsonText(it.value()));

@@ -11,7 +11,10 @@ metric (AUC for binary, log loss for multiclass, RMSE for regression) and one
 table is printed.
 
   bench/automl_bench.py [--time-limit 120] [--mode quick] [--only titanic,iris] [--build build]
-                        [--standard-limit SECONDS]
+                        [--standard-limit SECONDS] [--task FILE:TARGET:TYPE[:DROP,DROP]]...
+
+--task benchmarks any CSV instead of the shared sets (TYPE is binary,
+multiclass or regression), for trying Easel on data it has not been tuned on.
 
 With --standard-limit, a standard build with that budget also runs on the same
 split, and the table gains its score and whether it is at least as good as the
@@ -163,7 +166,18 @@ def main():
     ap.add_argument("--json", help="also write the rows as JSON here")
     ap.add_argument("--standard-limit", type=float, default=0,
                     help="also run a standard build with this budget and compare it with the quick one")
+    ap.add_argument("--task", action="append", default=[],
+                    help="FILE:TARGET:TYPE[:DROP,DROP] — benchmark this CSV instead of the shared sets")
     args = ap.parse_args()
+    tasks = TASKS
+    if args.task:
+        tasks = []
+        for spec in args.task:
+            parts = spec.split(":")
+            if len(parts) not in (3, 4) or parts[2] not in METRIC:
+                ap.error(f"--task {spec}: expected FILE:TARGET:binary|multiclass|regression[:DROP,DROP]")
+            tasks.append((os.path.abspath(parts[0]), parts[1], parts[2],
+                          list(filter(None, parts[3].split(","))) if len(parts) == 4 else []))
     cli = os.path.join(args.build, "bin", "easel-cli")
     only = set(filter(None, args.only.split(",")))
 
@@ -176,18 +190,19 @@ def main():
     wins = 0
     done = 0
     std_ok = 0
-    for file, target, task, drop in TASKS:
-        name = file[:-4]
+    for file, target, task, drop in tasks:
+        path = os.path.join(SHARED, file)
+        name = os.path.basename(file)[:-4]
         if only and name not in only:
             continue
-        df = read(os.path.join(SHARED, file)).drop(columns=drop)
+        df = read(path).drop(columns=drop)
         df = df[df[target].notna()]
         strat = df[target] if task != "regression" else None
         train, test = train_test_split(df, test_size=0.2, random_state=0, stratify=strat)
         with tempfile.TemporaryDirectory() as tmp:
             train_csv, test_csv = os.path.join(tmp, "train.csv"), os.path.join(tmp, "test.csv")
             # Write from the original text so Easel reads the same values a user's CSV holds.
-            raw = pd.read_csv(os.path.join(SHARED, file), dtype=str, keep_default_na=False).drop(columns=drop)
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns=drop)
             raw.loc[train.index].to_csv(train_csv, index=False)
             raw.loc[test.index].to_csv(test_csv, index=False)
             e, secs, info = easel(cli, train_csv, test_csv, target, task, args.mode, args.time_limit, tmp)

@@ -1019,8 +1019,11 @@ Result<BuildResult> Runner::run()
         if (fits)
             trainers.push_back(t);
     }
-    for (const Trainer *t : trainers)
+    for (const Trainer *t : trainers) {
         m_families.append(t->family());
+        if (const QString note = t->capabilities().speedNote; !note.isEmpty())
+            log(note);
+    }
     if (trainers.empty())
         return Result<BuildResult>::failure(ErrorCode::Unsupported,
                                             QStringLiteral("No model trainer is installed for this problem. Reinstall Easel "

@@ -31,6 +31,9 @@ struct TrainerCapabilities
     QString gpuReason;              //!< why not, in plain words ("XGBoost was built without CUDA")
     FeatureFlavour flavour = FeatureFlavour::Trees;
     bool contributions = false;     //!< Model::contributions gives exact per-feature contributions
+    //! Empty, or why this trainer runs slower on this computer than it could and what
+    //! to install, in plain words; a build logs it once.
+    QString speedNote;
 };
 
 //! One hyper-parameter's range for the standard build's search.

@@ -3,6 +3,7 @@
 #include "automl/trainer_registry.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTest>
@@ -193,6 +194,24 @@ private slots:
         QCOMPARE(portfolio.size(), size_t(2));
         QVERIFY(portfolio[0].value("hidden").isArray());
         QCOMPARE(m_trainer->searchSpace(ProblemType::Binary).size(), size_t(6));
+    }
+
+    //! The plugin says when LibTorch runs on the reference BLAS (5 times slower on
+    //! adult's networks). Checked against the BLAS files mapped into this process.
+    void speedNoteNamesTheReferenceBlas()
+    {
+        QFile maps(QStringLiteral("/proc/self/maps"));
+        QVERIFY(maps.open(QIODevice::ReadOnly));
+        const QByteArray mapped = maps.readAll();
+        // libblas.so.3 is the reference one when Debian's libblas3 file is mapped: then
+        // sgemm_ binds to it, even with OpenBLAS behind liblapack.so.3.
+        const bool reference = mapped.contains("/blas/libblas.so");
+        QVERIFY2(mapped.contains("libblas.so"), "LibTorch is loaded, so a BLAS must be");
+        const QString note = m_trainer->capabilities().speedNote;
+        qInfo("BLAS: %s; note: %s", reference ? "reference" : "optimised", qPrintable(note));
+        QCOMPARE(!note.isEmpty(), reference);
+        if (reference)
+            QVERIFY(note.contains(QStringLiteral("libopenblas0-openmp")));
     }
 
     void learnsXor()

@@ -169,7 +169,7 @@ def main():
     ap.add_argument("--task", action="append", default=[],
                     help="FILE:TARGET:TYPE[:DROP,DROP] — benchmark this CSV instead of the shared sets")
     args = ap.parse_args()
-    tasks = TASKS
+    tasks = [(os.path.join(SHARED, file), target, task, drop) for file, target, task, drop in TASKS]
     if args.task:
         tasks = []
         for spec in args.task:
@@ -190,9 +190,8 @@ def main():
     wins = 0
     done = 0
     std_ok = 0
-    for file, target, task, drop in tasks:
-        path = os.path.join(SHARED, file)
-        name = os.path.basename(file)[:-4]
+    for path, target, task, drop in tasks:
+        name = os.path.splitext(os.path.basename(path))[0]
         if only and name not in only:
             continue
         df = read(path).drop(columns=drop)

@@ -1016,13 +1016,12 @@ Result<BuildResult> Runner::run()
         const bool fits = (m_target.problem == ProblemType::Binary && caps.binary)
                           || (m_target.problem == ProblemType::Multiclass && caps.multiclass)
                           || (m_target.problem == ProblemType::Regression && caps.regression);
-        if (fits)
-            trainers.push_back(t);
-    }
-    for (const Trainer *t : trainers) {
+        if (!fits)
+            continue;
+        trainers.push_back(t);
         m_families.append(t->family());
-        if (const QString note = t->capabilities().speedNote; !note.isEmpty())
-            log(note);
+        if (!caps.speedNote.isEmpty())
+            log(caps.speedNote);
     }
     if (trainers.empty())
         return Result<BuildResult>::failure(ErrorCode::Unsupported,

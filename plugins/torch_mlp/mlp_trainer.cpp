@@ -17,39 +17,36 @@ namespace easel {
 
 using FitResult = Result<std::unique_ptr<Model>>;
 
+//! Whether LibTorch's sgemm_ comes from Debian's unoptimised reference BLAS
+//! (libblas3, <libdir>/blas/libblas.so.3.*); an optimised one (OpenBLAS in
+//! <libdir>/openblas-*/, BLIS, …) lives elsewhere. LibTorch is loaded with this
+//! plugin and libblas.so.3 with it, so nothing new is loaded here.
+static bool onReferenceBlas()
+{
+    void *handle = dlopen("libblas.so.3", RTLD_LAZY | RTLD_NOLOAD);
+    if (!handle)
+        return false;
+    Dl_info info{};
+    bool reference = false;
+    if (void *sgemm = dlsym(handle, "sgemm_"); sgemm && dladdr(sgemm, &info) && info.dli_fname)
+        reference = QFileInfo(QString::fromLocal8Bit(info.dli_fname))
+                        .canonicalFilePath()
+                        .contains(QLatin1String("/blas/libblas.so"));
+    dlclose(handle);
+    return reference;
+}
+
 MlpTrainer::MlpTrainer()
 {
     std::string reason;
     m_gpu = mlp::cudaAvailable(&reason);
     m_gpuReason = QString::fromStdString(reason);
-    bool reference = false;
-    blasLibrary(&reference);
-    if (reference)
+    if (onReferenceBlas())
         m_speedNote = QStringLiteral("Neural networks train about 5 times slower than they could on this computer: "
                                      "LibTorch multiplies matrices with the reference BLAS. Install the "
                                      "libopenblas0-openmp package to speed them up.");
 }
 
-QString MlpTrainer::blasLibrary(bool *reference)
-{
-    if (reference)
-        *reference = false;
-    // LibTorch is loaded with this plugin and libblas.so.3 with it: look it up
-    // without loading anything new.
-    void *handle = dlopen("libblas.so.3", RTLD_LAZY | RTLD_NOLOAD);
-    if (!handle)
-        return {};
-    void *sgemm = dlsym(handle, "sgemm_");
-    const bool openblas = dlsym(handle, "openblas_get_config") != nullptr;
-    Dl_info info{};
-    QString path;
-    if (sgemm && dladdr(sgemm, &info) && info.dli_fname)
-        path = QFileInfo(QString::fromLocal8Bit(info.dli_fname)).canonicalFilePath();
-    dlclose(handle);
-    if (reference)
-        *reference = !openblas && path.contains(QLatin1String("/blas/libblas.so"));
-    return path;
-}
 
 TrainerCapabilities MlpTrainer::capabilities() const
 {

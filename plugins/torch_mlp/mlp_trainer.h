@@ -43,11 +43,6 @@ public:
     //! lr, dropout, width, depth, weight_decay, batch_size.
     std::vector<ParamRange> searchSpace(ProblemType problem) const override;
 
-    //! The file that provides the BLAS LibTorch multiplies matrices with (symlinks
-    //! resolved), and whether it is the unoptimised reference BLAS (Debian's
-    //! libblas3, in <libdir>/blas/). Empty when it cannot be told.
-    static QString blasLibrary(bool *reference = nullptr);
-
 private:
     bool m_gpu = false;
     QString m_gpuReason;

@@ -416,6 +416,11 @@ void BuildProgressPage::onDone(const BuildJobResult &result)
     m_bar->setValue(1000);
     m_status->setText(result.canceled
                           ? QStringLiteral("Stopped after %1 candidates: Easel kept the best model so far.").arg(result.trials)
+                      : result.timeLimited
+                          ? QStringLiteral("Done: %1 candidates tried in %2. The time limit ended the search; a longer "
+                                           "one may find a better model.")
+                                .arg(result.trials)
+                                .arg(words::duration(result.seconds))
                           : QStringLiteral("Done: %1 candidates tried in %2.").arg(result.trials).arg(words::duration(result.seconds)));
     m_best->setText(QStringLiteral("%1 (%2 = %3)")
                         .arg(metricHeadline(result.metric, result.score, result.target), metricLabel(result.metric),

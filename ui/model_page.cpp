@@ -338,6 +338,13 @@ void ModelsPage::present(const LoadedModelPtr &model)
         m_note->setText(QStringLiteral("This build was stopped early, so this is the best model found until then. "
                                        "A full build may do better."));
         m_note->show();
+    } else if (build.value(QStringLiteral("time_limited")).toBool()) {
+        m_note->setText(build.value(QStringLiteral("mode")).toString() == QLatin1String("quick")
+                            ? QStringLiteral("The time limit ended the search before it stopped finding better models. "
+                                             "A Standard build, with more time, may do better.")
+                            : QStringLiteral("The time limit ended the search before it stopped finding better models. "
+                                             "A longer time limit may do better."));
+        m_note->show();
     } else {
         m_note->hide();
     }

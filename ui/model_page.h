@@ -48,6 +48,8 @@ public:
     int modelCount() const;
 
     QLabel *headline() const { return m_headline; }
+    //! A note above the evidence: the build was stopped, or its time limit ended the search.
+    QLabel *note() const { return m_note; }
     //! The metric chips' texts ("Accuracy 97.7 %").
     QStringList metricTexts() const;
     ChartWidget *impactChart() const { return m_impact; }

@@ -283,6 +283,7 @@ BuildJobResult buildJob(const QString &libraryPath, qint64 datasetId, TablePtr t
     }
     out.bundlePath = path;
     out.canceled = result->canceled;
+    out.timeLimited = result->timeLimited;
     out.trials = int(result->trials.size());
     out.seconds = result->seconds;
     out.metric = result->metric;

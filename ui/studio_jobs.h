@@ -90,6 +90,7 @@ struct BuildJobResult
     qint64 modelId = -1;
     QString bundlePath;
     bool canceled = false;
+    bool timeLimited = false;  //!< the time limit ended the search (BuildResult::timeLimited)
     int trials = 0;
     double seconds = 0;
     Metric metric = Metric::Rmse;

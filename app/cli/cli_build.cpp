@@ -244,6 +244,7 @@ int runBuild(const QStringList &args)
             {QStringLiteral("seconds"), timer.nsecsElapsed() / 1e9},
             {QStringLiteral("build_seconds"), r.seconds},
             {QStringLiteral("canceled"), r.canceled},
+            {QStringLiteral("time_limited"), r.timeLimited},
             {QStringLiteral("model"), QFileInfo(outPath).absoluteFilePath()},
         };
         out(QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Indented)));

@@ -215,6 +215,9 @@ private:
     std::map<QString, std::vector<double>> m_firstFoldScores;
     int m_expectedTrials = 1;
     double m_bestScore = std::numeric_limits<double>::quiet_NaN();
+    //! The time limit ended the search or kept a candidate out (not the search's own
+    //! stopping rule): a longer limit may do better, and a rerun may choose differently.
+    bool m_timeLimited = false;
     BuildResult m_result;
 };
 
@@ -628,6 +631,8 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
             trial->halfScore[h] = computeMetric(m_metric, m_target.problem, m_halfTruth[h], trial->oof, 0.5);
     trial->record.status = cutShort ? QStringLiteral("cut short") : QStringLiteral("finished");
     if (cutShort)
+        m_timeLimited = true;
+    if (cutShort)
         trial->record.message = QStringLiteral("Stopped early to keep within the time limit.");
     trial->record.seconds = secondsSince(started);
     if (std::isnan(trial->record.score)) {
@@ -873,12 +878,19 @@ Result<BuildResult> Runner::finish()
 
     result.seconds = secondsSince(m_start);
     result.canceled = isCanceled(m_ctx);
+    result.timeLimited = m_timeLimited && !result.canceled;
+    if (result.timeLimited)
+        log(QStringLiteral("The time limit (%1) ended the search after %2 candidates: a longer limit may find a better "
+                           "model, and a rerun may choose differently.")
+                .arg(humanDuration(m_budget))
+                .arg(m_trials.size()));
     QJsonObject build = m_spec.toJson();
     build.insert(QStringLiteral("validation"), m_folds.size() > 1 ? QStringLiteral("%1-fold cross-validation").arg(m_folds.size())
                                                                   : QStringLiteral("holdout"));
     build.insert(QStringLiteral("threads"), m_threads);
     build.insert(QStringLiteral("seconds"), result.seconds);
     build.insert(QStringLiteral("canceled"), result.canceled);
+    build.insert(QStringLiteral("time_limited"), result.timeLimited);
     bundle.manifest = QJsonObject{
         {QStringLiteral("format"), QStringLiteral("easel-model")},
         {QStringLiteral("format_version"), int(ModelBundle::kFormatVersion)},
@@ -1114,8 +1126,12 @@ Result<BuildResult> Runner::run()
     for (auto &[trainer, params] : queue) {
         if (isCanceled(m_ctx))
             break;
-        if (!fitsInBudget(trainer->family()))
+        if (!fitsInBudget(trainer->family())) {
+            // A standard build's quick phase has a budget of its own; its search goes on.
+            if (!quickPhase)
+                m_timeLimited = true;
             continue;
+        }
         reportProgress(QStringLiteral("training %1").arg(trainer->displayName()));
         accept(runTrial(trainer, params, false));
     }
@@ -1155,8 +1171,10 @@ Result<BuildResult> Runner::run()
             if (isCanceled(m_ctx))
                 break;
             if (remaining() - m_reserve <= 0) {
-                if (!quickPhase)
+                if (!quickPhase) {
+                    m_timeLimited = true;
                     break;
+                }
                 endQuickPhase();
                 continue;
             }
@@ -1174,8 +1192,10 @@ Result<BuildResult> Runner::run()
             Trainer *pick = (round % 2 == 0) ? ranked.front().second : ranked[size_t(rng() % ranked.size())].second;
             ++round;
             if (!fitsInBudget(pick->family())) {
+                // The best-ranked family that still fits (the first in preference
+                // order would nearly always be the cheap linear model).
                 bool any = false;
-                for (Trainer *t : trainers)
+                for (const auto &[score, t] : ranked)
                     if (fitsInBudget(t->family())) {
                         pick = t;
                         any = true;
@@ -1185,8 +1205,10 @@ Result<BuildResult> Runner::run()
                     endQuickPhase();
                     continue;
                 }
-                if (!any)
+                if (!any) {
+                    m_timeLimited = true;
                     break;
+                }
             }
             ParzenSearch &search = *searches[pick->family()];
             const QJsonObject params = search.propose(bases[pick->family()]);

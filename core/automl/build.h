@@ -98,6 +98,10 @@ struct BuildResult
     std::vector<DroppedColumn> droppedColumns;
     QStringList log;
     bool canceled = false;                 //!< stopped early; the bundle holds the best so far
+    //! The time limit, not the search's own stopping rule, ended the search (or cut a
+    //! candidate short): a longer limit may find a better model, and with it the same
+    //! seed may not give the same leaderboard, since trial times vary from run to run.
+    bool timeLimited = false;
     double seconds = 0;
     ModelBundle bundle;                    //!< ready to save
 };

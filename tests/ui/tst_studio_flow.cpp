@@ -262,6 +262,18 @@ void TestStudioFlow::quickBuildWithoutFreezing()
     QVERIFY2(meter.largestBusy < kMaxBusyMs,
              qPrintable(QStringLiteral("the event loop was busy for %1 ms without a break").arg(meter.largestBusy)));
     QVERIFY(m_window->buildProgressPage()->finishedTrials() >= 1);
+    // Whether 15 s was enough depends on the machine; the progress page and the model
+    // page say so exactly when the build records that the limit ended its search.
+    const bool limited = m_window->modelsPage()->current()->manifest.value(QStringLiteral("build")).toObject()
+                             .value(QStringLiteral("time_limited")).toBool();
+    const QString status = m_window->buildProgressPage()->statusText();
+    QVERIFY2(status.contains(QStringLiteral("The time limit ended the search")) == limited, qPrintable(status));
+    QLabel *note = m_window->modelsPage()->note();
+    QCOMPARE(note->isVisibleTo(m_window->modelsPage()), limited);
+    if (limited)
+        QVERIFY2(note->text().contains(QStringLiteral("A Standard build, with more time, may do better")),
+                 qPrintable(note->text()));
+    qInfo("the 15 s quick build was %s by its time limit", limited ? "ended" : "not ended");
 }
 
 void TestStudioFlow::modelPageShowsTheEvidence()

@@ -122,6 +122,13 @@ private Q_SLOTS:
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         QVERIFY2(seconds <= 12 * 1.1 + 0.5, qPrintable(QString::number(seconds)));
         QVERIFY(r->ensembleScore > 0.85);  // AUC
+        // 12 s is far too short for adult: the build says the limit ended it, and the
+        // model records it for the model page.
+        QVERIFY(r->timeLimited);
+        QVERIFY2(r->log.join(QLatin1Char('\n')).contains(QStringLiteral("The time limit (12 s) ended the search")),
+                 qPrintable(r->log.join(QLatin1Char('\n'))));
+        const QJsonObject build = r->bundle.manifest.value(QStringLiteral("build")).toObject();
+        QCOMPARE(build.value(QStringLiteral("time_limited")).toBool(), true);
     }
 
     void cancelKeepsTheBestSoFar()
@@ -156,6 +163,9 @@ private Q_SLOTS:
         Result<BuildResult> a = runBuild(*table, spec, m_registry);
         Result<BuildResult> b = runBuild(*table, spec, m_registry);
         QVERIFY(a.ok() && b.ok());
+        // The search's own stopping rule ended it, not the clock: hence the same result.
+        QVERIFY(!a->timeLimited && !b->timeLimited);
+        QVERIFY(a->log.join(QLatin1Char('\n')).contains(QStringLiteral("stopped improving")));
         QCOMPARE(a->leaderboard.size(), b->leaderboard.size());
         for (size_t i = 0; i < a->leaderboard.size(); ++i) {
             QCOMPARE(a->leaderboard[i].family, b->leaderboard[i].family);
@@ -210,6 +220,7 @@ private Q_SLOTS:
         QVERIFY2(log.contains(QStringLiteral("The search went 60 candidates without a better model")), qPrintable(log));
         QVERIFY2(log.contains(QStringLiteral("on rows that did not choose it")), qPrintable(log));
         QVERIFY(!r->canceled);
+        QVERIFY(!r->timeLimited);
         QVERIFY2(r->seconds < spec.timeLimitSeconds, qPrintable(QString::number(r->seconds)));
         // The last 60 candidates brought no better model than the best before them.
         QVERIFY(r->trials.size() > 60);

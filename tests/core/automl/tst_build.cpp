@@ -156,10 +156,24 @@ private Q_SLOTS:
         QVERIFY((*predictor)->predict(*table).ok());
     }
 
+    void sameSeedSameLeaderboard_data()
+    {
+        QTest::addColumn<bool>("everyFamily");
+        QTest::newRow("boosted trees and linear, one thread") << false;
+        // Networks and forests too, on every core: the thread count is the same
+        // from run to run, and so is the result.
+        QTest::newRow("every family, every core") << true;
+    }
+
     void sameSeedSameLeaderboard()
     {
+        QFETCH(bool, everyFamily);
         auto table = load("iris.csv");
-        BuildSpec spec = reproducibleSpec("species", BuildMode::Quick, 7, 60);
+        BuildSpec spec = reproducibleSpec("species", BuildMode::Quick, 7, 100);
+        if (everyFamily) {
+            spec.families.clear();
+            spec.threads = 0;
+        }
         Result<BuildResult> a = runBuild(*table, spec, m_registry);
         Result<BuildResult> b = runBuild(*table, spec, m_registry);
         QVERIFY(a.ok() && b.ok());
@@ -173,6 +187,14 @@ private Q_SLOTS:
             QCOMPARE(a->leaderboard[i].score, b->leaderboard[i].score);
         }
         QCOMPARE(a->ensembleScore, b->ensembleScore);
+        if (everyFamily) {
+            QStringList families;
+            for (const TrialRecord &t : a->leaderboard)
+                if (!families.contains(t.family))
+                    families << t.family;
+            QVERIFY2(families.contains(QStringLiteral("mlp")) && families.contains(QStringLiteral("random_forest")),
+                     qPrintable(families.join(QLatin1Char(','))));
+        }
     }
 
     //! A standard build runs what a quick build runs, then searches on; its final

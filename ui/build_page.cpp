@@ -198,6 +198,18 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     m_timeLimit->setSpecialValueText(QStringLiteral("Automatic (2 min quick · 15 min standard)"));
     m_timeLimit->setToolTip(QStringLiteral("How long a build may take, in seconds. When time runs out Easel keeps "
                                            "the best models found so far."));
+    m_maxCandidates = new QSpinBox(left);
+    m_maxCandidates->setAccessibleName(QStringLiteral("Candidates"));
+    m_maxCandidates->setAccessibleDescription(
+        QStringLiteral("The most candidate models a build tries; 0 is no limit."));
+    m_maxCandidates->setObjectName(QStringLiteral("maxCandidatesBox"));
+    m_maxCandidates->setRange(0, 1000);
+    m_maxCandidates->setPrefix(QStringLiteral("at most "));
+    m_maxCandidates->setSpecialValueText(QStringLiteral("No limit"));
+    m_maxCandidates->setToolTip(QStringLiteral(
+        "Stop after this many candidate models. The time limit decides otherwise, and a faster or slower computer "
+        "then tries a different number: with a limit here (and time to reach it) the same seed gives the same "
+        "leaderboard on every computer, as for a class."));
     m_compute = new QComboBox(left);
     m_compute->setAccessibleName(QStringLiteral("Compute"));
     m_compute->setAccessibleDescription(QStringLiteral("Train on the CPU or, when one is available, the GPU."));
@@ -210,6 +222,7 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     m_computeNote->setWordWrap(true);
     form->addRow(QStringLiteral("Seed"), m_seed);
     form->addRow(QStringLiteral("Time limit"), m_timeLimit);
+    form->addRow(QStringLiteral("Candidates"), m_maxCandidates);
     form->addRow(QStringLiteral("Compute on"), m_compute);
     settingsBody->addLayout(form);
     settingsBody->addWidget(m_computeNote);
@@ -560,6 +573,7 @@ BuildSpec BuildPage::spec(BuildMode mode) const
         spec.metric = Metric(m_objective->currentData().toInt());  // the recommended one too: recorded as chosen
     spec.seed = uint64_t(m_seed->value());
     spec.timeLimitSeconds = mode == BuildMode::Preview ? 0 : double(m_timeLimit->value());
+    spec.maxCandidates = mode == BuildMode::Preview ? 0 : m_maxCandidates->value();
     spec.useGpu = m_compute->currentIndex() == 1;
     return spec;
 }

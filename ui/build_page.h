@@ -54,6 +54,7 @@ public:
     double previewScore() const { return m_previewScore; }
     ChartWidget *previewChart() const { return m_impact; }
     QSpinBox *timeLimitBox() const { return m_timeLimit; }
+    QSpinBox *maxCandidatesBox() const { return m_maxCandidates; }
     QSpinBox *seedBox() const { return m_seed; }
     QComboBox *objectiveBox() const { return m_objective; }
     QComboBox *computeBox() const { return m_compute; }
@@ -111,6 +112,7 @@ private:
     QLabel *m_objectiveLine = nullptr;
     QSpinBox *m_seed = nullptr;
     QSpinBox *m_timeLimit = nullptr;
+    QSpinBox *m_maxCandidates = nullptr;
     QComboBox *m_compute = nullptr;
     QLabel *m_computeNote = nullptr;
     QLabel *m_previewStatus = nullptr;

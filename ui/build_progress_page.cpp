@@ -239,10 +239,11 @@ void BuildProgressPage::start(const QString &libraryPath, qint64 datasetId, cons
     m_metric = metric;
     m_higherIsBetter = higherIsBetter(metric);
     m_title->setText(QStringLiteral("Building a model to predict %1").arg(spec.target));
-    m_subtitle->setText(QStringLiteral("%1 · %2 · up to %3 · seed %4")
-                            .arg(words::modeTitle(buildModeName(spec.mode)), datasetName,
-                                 words::duration(m_budget))
-                            .arg(spec.seed));
+    QString subtitle = QStringLiteral("%1 · %2 · up to %3").arg(words::modeTitle(buildModeName(spec.mode)), datasetName,
+                                                                words::duration(m_budget));
+    if (spec.maxCandidates > 0)
+        subtitle += QStringLiteral(" or %1 candidates").arg(spec.maxCandidates);
+    m_subtitle->setText(subtitle + QStringLiteral(" · seed %1").arg(spec.seed));
     m_status->setText(QStringLiteral("Preparing the data…"));
     m_best->setText(QStringLiteral("No candidate has finished yet. Score: %1 (%2).")
                         .arg(metricLabel(metric),

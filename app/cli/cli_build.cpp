@@ -45,6 +45,10 @@ int runBuild(const QStringList &args)
          QStringLiteral("quick")},
         {QStringLiteral("time-limit"), QStringLiteral("Time budget in seconds (default: 10 / 120 / 900 by mode)."),
          QStringLiteral("SECONDS")},
+        {QStringLiteral("max-candidates"),
+         QStringLiteral("Stop after this many candidate models (default: no limit). With a time limit long enough, "
+                        "the same seed then gives the same leaderboard on any machine."),
+         QStringLiteral("N")},
         {QStringLiteral("drop"), QStringLiteral("Comma-separated columns to leave out."), QStringLiteral("COLUMNS")},
         {QStringLiteral("metric"),
          QStringLiteral("What to optimise: auc, accuracy, balanced_accuracy, f1, precision, recall, log_loss, "
@@ -79,6 +83,12 @@ int runBuild(const QStringList &args)
         spec.timeLimitSeconds = parser.value(QStringLiteral("time-limit")).toDouble(&ok);
         if (!ok || spec.timeLimitSeconds <= 0)
             return usageError(QStringLiteral("--time-limit takes a number of seconds above 0."));
+    }
+    if (parser.isSet(QStringLiteral("max-candidates"))) {
+        bool ok = false;
+        spec.maxCandidates = parser.value(QStringLiteral("max-candidates")).toInt(&ok);
+        if (!ok || spec.maxCandidates <= 0)
+            return usageError(QStringLiteral("--max-candidates takes a whole number above 0."));
     }
     if (parser.isSet(QStringLiteral("drop")))
         spec.dropped = parser.value(QStringLiteral("drop")).split(QLatin1Char(','), Qt::SkipEmptyParts);

@@ -1067,6 +1067,18 @@ Result<BuildResult> Runner::run()
     m_expectedTrials = int(queue.size());
     if (m_spec.mode == BuildMode::Standard)
         m_expectedTrials = std::max(m_expectedTrials, 40);
+    if (m_spec.maxCandidates > 0)
+        m_expectedTrials = std::min(m_expectedTrials, m_spec.maxCandidates);
+    // A limit on candidates ends the search on a count, not the clock (see BuildSpec).
+    bool limitLogged = false;
+    auto candidateLimitReached = [&] {
+        if (m_spec.maxCandidates <= 0 || int(m_trials.size()) < m_spec.maxCandidates)
+            return false;
+        if (!limitLogged)
+            log(QStringLiteral("Tried the %1 candidates allowed; finishing the build.").arg(m_spec.maxCandidates));
+        limitLogged = true;
+        return true;
+    };
 
     auto accept = [this](std::unique_ptr<Trial> trial) {
         const TrialRecord &r = trial->record;
@@ -1124,7 +1136,7 @@ Result<BuildResult> Runner::run()
     };
 
     for (auto &[trainer, params] : queue) {
-        if (isCanceled(m_ctx))
+        if (isCanceled(m_ctx) || candidateLimitReached())
             break;
         if (!fitsInBudget(trainer->family())) {
             // A standard build's quick phase has a budget of its own; its search goes on.
@@ -1168,7 +1180,7 @@ Result<BuildResult> Runner::run()
         std::mt19937_64 rng(m_spec.seed + 99);
         int round = 0;
         for (;;) {
-            if (isCanceled(m_ctx))
+            if (isCanceled(m_ctx) || candidateLimitReached())
                 break;
             if (remaining() - m_reserve <= 0) {
                 if (!quickPhase) {

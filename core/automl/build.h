@@ -47,6 +47,11 @@ struct BuildSpec
     int folds = 0;                       //!< cross-validation folds; 0: 10 below 2 000 rows (each model
                                          //!< sees 90 % of a small data set), else 5; 1: one holdout
     size_t holdoutAboveRows = 50000;     //!< above this, one 80/20 holdout instead of k folds
+    //! At most this many candidates (0: no limit). With a limit the search ends on a
+    //! count rather than the clock, so that the same seed, data and thread count give
+    //! the same leaderboard on a fast machine and a slow one, as long as the time limit
+    //! is long enough not to end it first.
+    int maxCandidates = 0;
 
     QJsonObject toJson() const;
     static Result<BuildSpec> fromJson(const QJsonObject &json);

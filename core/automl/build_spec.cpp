@@ -2,6 +2,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace easel {
 
 QString buildModeName(BuildMode mode)
@@ -47,6 +49,8 @@ QJsonObject BuildSpec::toJson() const
                   {QStringLiteral("families"), QJsonArray::fromStringList(families)},
                   {QStringLiteral("folds"), folds},
                   {QStringLiteral("holdout_above_rows"), qint64(holdoutAboveRows)}};
+    if (maxCandidates > 0)
+        o.insert(QStringLiteral("max_candidates"), maxCandidates);
     if (problem)
         o.insert(QStringLiteral("problem_type"), problemTypeName(*problem));
     if (metric)
@@ -70,6 +74,7 @@ Result<BuildSpec> BuildSpec::fromJson(const QJsonObject &o)
         s.families << v.toString();
     s.folds = o.value(QStringLiteral("folds")).toInt(0);
     s.holdoutAboveRows = size_t(o.value(QStringLiteral("holdout_above_rows")).toInteger(50000));
+    s.maxCandidates = std::max(0, o.value(QStringLiteral("max_candidates")).toInt(0));
     if (o.contains(QStringLiteral("problem_type"))) {
         ProblemType p;
         if (!problemTypeFromName(o.value(QStringLiteral("problem_type")).toString(), &p))

@@ -48,6 +48,22 @@ private Q_SLOTS:
         QVERIFY2(b.code == 0, b.err.constData());
     }
 
+    //! --max-candidates ends the build on a count; a bad value is a usage error.
+    void buildWithCandidateLimit()
+    {
+        const Run r = run({"build", path("bin.csv"), "--target", "label", "--out", path("few.easel"), "--time-limit",
+                           "60", "--families", "xgboost,linear", "--max-candidates", "3", "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value("trials").toInt(), 3);
+        QCOMPARE(o.value("time_limited").toBool(true), false);
+        QVERIFY(r.err.contains("Tried the 3 candidates allowed"));
+        const Run bad = run({"build", path("bin.csv"), "--target", "label", "--out", path("few.easel"),
+                             "--max-candidates", "0"});
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains("--max-candidates takes a whole number above 0"), bad.err.constData());
+    }
+
     void predictOneRowJson()
     {
         const Run r = run({"predict", path("m.easel"), "--row", R"({"x1": 1.5, "x2": "", "cat_lo": "Z", "label": "yes"})",

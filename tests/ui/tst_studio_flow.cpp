@@ -238,6 +238,15 @@ void TestStudioFlow::buildPageShowsThePreview()
     QVERIFY(page->quickButton()->isEnabled());
     // The GPU entry is enabled only when a trainer reports one.
     QVERIFY(page->computeBox()->count() >= 2);
+    // A limit on candidates goes into the builds' spec, not the preview's.
+    QCOMPARE(page->maxCandidatesBox()->value(), 0);
+    QCOMPARE(page->maxCandidatesBox()->text(), QStringLiteral("No limit"));
+    page->maxCandidatesBox()->setValue(12);
+    QCOMPARE(page->spec(BuildMode::Quick).maxCandidates, 12);
+    QCOMPARE(page->spec(BuildMode::Standard).maxCandidates, 12);
+    QCOMPARE(page->spec(BuildMode::Preview).maxCandidates, 0);
+    page->maxCandidatesBox()->setValue(0);
+    QCOMPARE(page->spec(BuildMode::Quick).maxCandidates, 0);
 }
 
 void TestStudioFlow::quickBuildWithoutFreezing()

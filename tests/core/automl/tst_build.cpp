@@ -197,6 +197,39 @@ private Q_SLOTS:
         }
     }
 
+    //! A limit on candidates ends the search on a count: the build tries exactly that
+    //! many, says so, records the limit with the build, and reproduces with the seed.
+    void candidateLimitEndsTheSearch()
+    {
+        auto table = load("iris.csv");
+        BuildSpec spec = reproducibleSpec("species", BuildMode::Standard, 11, 300);
+        spec.maxCandidates = 9;
+        Result<BuildResult> a = runBuild(*table, spec, m_registry);
+        QVERIFY2(a.ok(), qPrintable(a.error().toString()));
+        QCOMPARE(a->trials.size(), size_t(9));
+        const QString log = a->log.join(QLatin1Char('\n'));
+        QVERIFY2(log.contains(QStringLiteral("Tried the 9 candidates allowed")), qPrintable(log));
+        QVERIFY(!a->timeLimited && !a->canceled);
+        QVERIFY2(a->seconds < 60, qPrintable(QString::number(a->seconds)));
+        const QJsonObject build = a->bundle.manifest.value(QStringLiteral("build")).toObject();
+        QCOMPARE(build.value(QStringLiteral("max_candidates")).toInt(), 9);
+        Result<BuildSpec> back = BuildSpec::fromJson(build);
+        QVERIFY(back.ok());
+        QCOMPARE(back->maxCandidates, 9);
+        QVERIFY(!BuildSpec().toJson().contains(QStringLiteral("max_candidates")));
+
+        Result<BuildResult> b = runBuild(*table, spec, m_registry);
+        QVERIFY(b.ok());
+        QCOMPARE(b->trials.size(), a->trials.size());
+        for (size_t i = 0; i < a->trials.size(); ++i) {
+            QCOMPARE(a->trials[i].family, b->trials[i].family);
+            QCOMPARE(a->trials[i].params, b->trials[i].params);
+            QCOMPARE(a->trials[i].score, b->trials[i].score);
+        }
+        QCOMPARE(a->ensembleScore, b->ensembleScore);
+        QVERIFY2(a->ensembleScore < 0.2, qPrintable(QString::number(a->ensembleScore)));  // log loss
+    }
+
     //! A standard build runs what a quick build runs, then searches on; its final
     //! ensemble is the quick one unless the search's is better beyond chance and by
     //! at least 1 % of the remaining error.

@@ -2,7 +2,7 @@
 # Saves a PNG of each studio page into a folder (default ./screenshots): the
 # empty data sets page, the penguins data set with a number column and a
 # category column selected, the correlations, presentation mode, the filled
-# data sets page; then the Build page with its preview, a build in progress, the
+# data sets page; then the Build page with its preview and its settings, a build in progress, the
 # model page (penguins species: answer, metrics, column impact, confusion
 # matrix, leaderboard and settings), both Predict tabs, and an abalone Rings
 # regression model with its predicted-vs-actual and residual charts. The two

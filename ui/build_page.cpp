@@ -31,10 +31,6 @@ namespace easel {
 
 namespace {
 
-const QString kQuickText = QStringLiteral("Quick build  ·  about 2 min\nProven settings, then an ensemble.");
-const QString kQuickShort = QStringLiteral("Quick build\nabout 2 min");
-const QString kStandardText = QStringLiteral("Standard build  ·  up to 15 min\nTunes each kind of model.");
-const QString kStandardShort = QStringLiteral("Standard build\nup to 15 min");
 constexpr int kPreviewDelayMs = 600;
 constexpr int kUseColumn = 0;
 // Item text colours, as the light theme's; setItemTone keeps them right in the dark.
@@ -270,15 +266,13 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     auto *buttons = new QHBoxLayout;
     buttons->setSpacing(12);
     right->installEventFilter(this);
-    m_quick = new QPushButton(kQuickText, right);
+    m_quick = new QPushButton(right);
     m_quick->setObjectName(QStringLiteral("quickBuild"));
     m_quick->setAccessibleName(QStringLiteral("Quick build"));
-    m_quick->setAccessibleDescription(QStringLiteral("About 2 minutes: proven settings, then an ensemble. Ctrl+B."));
     m_quick->setToolTip(QStringLiteral("Ctrl+B"));
-    m_standard = new QPushButton(kStandardText, right);
+    m_standard = new QPushButton(right);
     m_standard->setObjectName(QStringLiteral("standardBuild"));
     m_standard->setAccessibleName(QStringLiteral("Standard build"));
-    m_standard->setAccessibleDescription(QStringLiteral("Up to 15 minutes, less on small data: tunes each kind of model."));
     for (QPushButton *b : {m_quick, m_standard}) {
         b->setCursor(Qt::PointingHandCursor);
         b->setMinimumHeight(64);
@@ -290,6 +284,8 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     buttons->addWidget(m_standard);
     rv->addLayout(buttons);
     m_stack->addWidget(content);
+    connect(m_timeLimit, &QSpinBox::valueChanged, this, &BuildPage::updateButtonTexts);
+    updateButtonTexts();
     updateButtons();
 }
 
@@ -300,25 +296,46 @@ BuildPage::~BuildPage()
 
 bool BuildPage::eventFilter(QObject *watched, QEvent *event)
 {
-    // The build buttons say what each build does while the column has room for
-    // both texts side by side (presentation mode on a 1280-pixel screen has not);
-    // else only their name and duration, the rest staying in the tooltip.
-    if (event->type() == QEvent::Resize && m_quick && watched == m_quick->parentWidget()) {
-        const QMargins margins = m_quick->parentWidget()->contentsMargins();
-        const int room = static_cast<QWidget *>(watched)->width() - margins.left() - margins.right();
-        const auto widthFor = [](QPushButton *b, const QString &text) {
-            const QFontMetrics fm(b->font());
-            return b->sizeHint().width() - fm.size(0, b->text()).width() + fm.size(0, text).width();
-        };
-        const bool full = widthFor(m_quick, kQuickText) + widthFor(m_standard, kStandardText) + 12 <= room;
-        for (auto [button, long_, short_] : {std::tuple{m_quick, kQuickText, kQuickShort},
-                                             std::tuple{m_standard, kStandardText, kStandardShort}}) {
-            const QString wanted = full ? long_ : short_;
-            if (button->text() != wanted)
-                button->setText(wanted);
-        }
-    }
+    if (event->type() == QEvent::Resize && m_quick && watched == m_quick->parentWidget())
+        updateButtonTexts();
     return QWidget::eventFilter(watched, event);
+}
+
+void BuildPage::updateButtonTexts()
+{
+    // The buttons say how long each build takes: the time limit when one is set.
+    const int limit = m_timeLimit->value();
+    const QString quickTime = QStringLiteral("about ") + words::duration(limit > 0 ? limit : 120);
+    const QString standardTime = QStringLiteral("up to ") + words::duration(limit > 0 ? limit : 900);
+    const QString quickLong = QStringLiteral("Quick build  ·  %1\nProven settings, then an ensemble.").arg(quickTime);
+    const QString quickShort = QStringLiteral("Quick build\n") + quickTime;
+    const QString standardLong = QStringLiteral("Standard build  ·  %1\nTunes each kind of model.").arg(standardTime);
+    const QString standardShort = QStringLiteral("Standard build\n") + standardTime;
+    // They say what each build does while the column has room for both texts side by
+    // side (presentation mode on a 1280-pixel screen has not); else only their name
+    // and duration, the rest staying in the tooltip.
+    QWidget *column = m_quick->parentWidget();
+    const QMargins margins = column->contentsMargins();
+    const int room = column->width() - margins.left() - margins.right();
+    const auto widthFor = [](QPushButton *b, const QString &text) {
+        const QFontMetrics fm(b->font());
+        return b->sizeHint().width() - fm.size(0, b->text()).width() + fm.size(0, text).width();
+    };
+    const bool full = widthFor(m_quick, quickLong) + widthFor(m_standard, standardLong) + 12 <= room;
+    for (auto [button, long_, short_] : {std::tuple{m_quick, quickLong, quickShort},
+                                         std::tuple{m_standard, standardLong, standardShort}}) {
+        const QString wanted = full ? long_ : short_;
+        if (button->text() != wanted)
+            button->setText(wanted);
+    }
+    const auto capitalised = [](QString text) {
+        text[0] = text[0].toUpper();
+        return text;
+    };
+    m_quick->setAccessibleDescription(
+        QStringLiteral("%1: proven settings, then an ensemble. Ctrl+B.").arg(capitalised(quickTime)));
+    m_standard->setAccessibleDescription(
+        QStringLiteral("%1, less on small data: tunes each kind of model.").arg(capitalised(standardTime)));
 }
 
 QWidget *BuildPage::makeCard(const QString &title, QWidget *parent, QLayout **body)

@@ -74,6 +74,9 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    //! The build buttons' texts: each build's duration (the time limit when one is set),
+    //! with what it does while there is room.
+    void updateButtonTexts();
     QWidget *makeCard(const QString &title, QWidget *parent, QLayout **body);
     void onTargetsDetected(const std::vector<TargetChoice> &choices);
     void analyseTarget();

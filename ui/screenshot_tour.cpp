@@ -164,44 +164,55 @@ void ScreenshotTour::studioTour()
         waitFor([build] { return build->previewReady(); }, 90000, QStringLiteral("the preview"), [this, build] {
             shoot(QStringLiteral("07-build-preview.png"));
             build->timeLimitBox()->setValue(buildSeconds());
-            connect(m_window, &MainWindow::buildFinished, this, [this](bool ok, qint64, const QString &message) {
-                if (!ok)
-                    fail(QStringLiteral("the build failed: ") + message);
-            }, Qt::SingleShotConnection);
-            build->startQuickBuild();
-            BuildProgressPage *progress = m_window->buildProgressPage();
-            waitFor([progress] { return progress->finishedTrials() >= 3 || !progress->isRunning(); }, 120000,
-                    QStringLiteral("the first candidates"), [this, progress] {
-                        shoot(QStringLiteral("08-build-progress.png"));
-                        ModelsPage *models = m_window->modelsPage();
-                        waitFor([progress, models] { return !progress->isRunning() && models->isLoaded(); }, 300000,
-                                QStringLiteral("the model"), [this, models] {
-                                    shoot(QStringLiteral("09-model-classification.png"));
-                                    scrollPage(models, 0.45);
-                                    QTimer::singleShot(kSettleMs, this, [this, models] {
-                                        shoot(QStringLiteral("10-model-classification-charts.png"));
-                                        scrollPage(models, 1.0);
-                                        QTimer::singleShot(kSettleMs, this, [this, models] {
-                                            shoot(QStringLiteral("11-model-leaderboard-settings.png"));
-                                            scrollPage(models, 0);
-                                            m_window->showPredict();
-                                            PredictPage *predict = m_window->predictPage();
-                                            waitFor([predict] { return predict->hasPrediction(); }, 60000,
-                                                    QStringLiteral("a prediction"), [this, predict] {
-                                                        shoot(QStringLiteral("12-predict-one-row.png"));
-                                                        predict->scoreFile(m_csvPath);
-                                                        waitFor([predict] { return !predict->isScoring(); }, 120000,
-                                                                QStringLiteral("the batch"), [this] {
-                                                                    shoot(QStringLiteral("13-predict-many-rows.png"));
-                                                                    darkTour();
-                                                                });
-                                                    });
-                                        });
-                                    });
-                                });
-                    });
+            scrollPage(build, 1.0);
+            QTimer::singleShot(kSettleMs, this, [this, build] {
+                shoot(QStringLiteral("07-build-settings.png"));
+                scrollPage(build, 0);
+                buildTour();
+            });
         });
     });
+}
+
+void ScreenshotTour::buildTour()
+{
+    BuildPage *build = m_window->buildPage();
+    connect(m_window, &MainWindow::buildFinished, this, [this](bool ok, qint64, const QString &message) {
+        if (!ok)
+            fail(QStringLiteral("the build failed: ") + message);
+    }, Qt::SingleShotConnection);
+    build->startQuickBuild();
+    BuildProgressPage *progress = m_window->buildProgressPage();
+    waitFor([progress] { return progress->finishedTrials() >= 3 || !progress->isRunning(); }, 120000,
+            QStringLiteral("the first candidates"), [this, progress] {
+                shoot(QStringLiteral("08-build-progress.png"));
+                ModelsPage *models = m_window->modelsPage();
+                waitFor([progress, models] { return !progress->isRunning() && models->isLoaded(); }, 300000,
+                        QStringLiteral("the model"), [this, models] {
+                            shoot(QStringLiteral("09-model-classification.png"));
+                            scrollPage(models, 0.45);
+                            QTimer::singleShot(kSettleMs, this, [this, models] {
+                                shoot(QStringLiteral("10-model-classification-charts.png"));
+                                scrollPage(models, 1.0);
+                                QTimer::singleShot(kSettleMs, this, [this, models] {
+                                    shoot(QStringLiteral("11-model-leaderboard-settings.png"));
+                                    scrollPage(models, 0);
+                                    m_window->showPredict();
+                                    PredictPage *predict = m_window->predictPage();
+                                    waitFor([predict] { return predict->hasPrediction(); }, 60000,
+                                            QStringLiteral("a prediction"), [this, predict] {
+                                                shoot(QStringLiteral("12-predict-one-row.png"));
+                                                predict->scoreFile(m_csvPath);
+                                                waitFor([predict] { return !predict->isScoring(); }, 120000,
+                                                        QStringLiteral("the batch"), [this] {
+                                                            shoot(QStringLiteral("13-predict-many-rows.png"));
+                                                            darkTour();
+                                                        });
+                                            });
+                                });
+                            });
+                        });
+            });
 }
 
 void ScreenshotTour::darkTour()

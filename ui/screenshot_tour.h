@@ -36,6 +36,8 @@ private:
     void studioTour();
     //! Calls then() once ready() holds (polled), or fails after timeoutMs.
     void waitFor(std::function<bool()> ready, int timeoutMs, const QString &what, std::function<void()> then);
+    //! A quick build, the model page and both Predict tabs.
+    void buildTour();
     //! The model, predict and data set pages again in the dark appearance.
     void darkTour();
     void regressionTour();

@@ -247,6 +247,18 @@ void TestStudioFlow::buildPageShowsThePreview()
     QCOMPARE(page->spec(BuildMode::Preview).maxCandidates, 0);
     page->maxCandidatesBox()->setValue(0);
     QCOMPARE(page->spec(BuildMode::Quick).maxCandidates, 0);
+    // The build buttons say how long each build takes: the time limit once one is set.
+    QVERIFY2(page->quickButton()->text().contains(QStringLiteral("about 2 min")), qPrintable(page->quickButton()->text()));
+    QVERIFY2(page->standardButton()->text().contains(QStringLiteral("up to 15 min")),
+             qPrintable(page->standardButton()->text()));
+    page->timeLimitBox()->setValue(300);
+    QVERIFY2(page->quickButton()->text().contains(QStringLiteral("about 5 min")), qPrintable(page->quickButton()->text()));
+    QVERIFY2(page->standardButton()->text().contains(QStringLiteral("up to 5 min")),
+             qPrintable(page->standardButton()->text()));
+    QCOMPARE(page->quickButton()->accessibleDescription(),
+             QStringLiteral("About 5 min: proven settings, then an ensemble. Ctrl+B."));
+    page->timeLimitBox()->setValue(0);
+    QVERIFY(page->quickButton()->text().contains(QStringLiteral("about 2 min")));
 }
 
 void TestStudioFlow::quickBuildWithoutFreezing()

@@ -31,6 +31,10 @@ struct TrainerCapabilities
     QString gpuReason;              //!< why not, in plain words ("XGBoost was built without CUDA")
     FeatureFlavour flavour = FeatureFlavour::Trees;
     bool contributions = false;     //!< Model::contributions gives exact per-feature contributions
+    //! Fits one model per class (a tree per class per boosting round): a multiclass fit
+    //! takes about the number of classes times as long as a binary one. A build uses it
+    //! to guess how long a family it has not tried yet will take.
+    bool timeGrowsWithClasses = false;
     //! Empty, or why this trainer runs slower on this computer than it could and what
     //! to install, in plain words; a build logs it once.
     QString speedNote;

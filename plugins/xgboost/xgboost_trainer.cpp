@@ -482,6 +482,7 @@ TrainerCapabilities XgboostTrainer::capabilities() const
     c.nativeMissing = true;
     c.flavour = FeatureFlavour::Trees;
     c.contributions = true;
+    c.timeGrowsWithClasses = true;
     c.gpuAvailable = xgboostGpuAvailable(&c.gpuReason);
     return c;
 }

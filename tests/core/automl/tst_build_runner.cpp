@@ -177,6 +177,23 @@ class TestBuildRunner : public QObject
         return runBuild(table, spec, registry);
     }
 
+    //! A quick build of table's target with two families: slowFamily, whose fits take
+    //! fitSeconds each (per class when perClass), and a network that fits at once.
+    static Result<BuildResult> buildBeforeANetwork(const Table &table, const QString &target, const QString &slowFamily,
+                                                   double fitSeconds, double timeLimit, bool perClass = false)
+    {
+        TrainerRegistry registry;
+        registry.add(std::make_unique<SpyTrainer>(slowFamily, fitSeconds, true, perClass));
+        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("mlp")));
+        BuildSpec spec;
+        spec.target = target;
+        spec.threads = 1;
+        spec.timeLimitSeconds = timeLimit;
+        spec.families = {slowFamily, QStringLiteral("mlp")};
+        g_fits.clear();
+        return runBuild(table, spec, registry);
+    }
+
     static int trialsOf(const BuildResult &r, const QString &family)
     {
         return int(std::count_if(r.trials.begin(), r.trials.end(),
@@ -263,22 +280,14 @@ private Q_SLOTS:
     void slowForestDoesNotKeepANetworkOut()
     {
         auto table = keyedTable(200);
-        TrainerRegistry registry;
-        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("random_forest"), 0.2));  // 10 folds: 2 s
-        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("mlp")));
-        BuildSpec spec;
-        spec.target = QStringLiteral("y");
-        spec.threads = 1;
-        spec.timeLimitSeconds = 10;
-        spec.families = {QStringLiteral("random_forest"), QStringLiteral("mlp")};
-        g_fits.clear();
-        Result<BuildResult> r = runBuild(*table, spec, registry);
+        // 10 folds: 2 s
+        Result<BuildResult> r = buildBeforeANetwork(*table, QStringLiteral("y"), QStringLiteral("random_forest"), 0.2, 10);
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         const QString log = r->log.join(QLatin1Char('\n'));
         QVERIFY2(r->trials.front().family == QLatin1String("random_forest"), qPrintable(log));
         QVERIFY2(r->trials.front().seconds >= 1.9, qPrintable(log));
         QVERIFY2(trialsOf(*r, QStringLiteral("mlp")) >= 1, qPrintable(log));
-        QVERIFY2(r->seconds <= spec.timeLimitSeconds * 1.1, qPrintable(log));
+        QVERIFY2(r->seconds <= 10 * 1.1, qPrintable(log));
     }
 
     //! Boosted trees fit a tree per class per round, a network does not: with ten
@@ -288,25 +297,17 @@ private Q_SLOTS:
     void manyClassesDoNotKeepANetworkOut()
     {
         auto table = tenClassTable(200);
-        TrainerRegistry registry;
         // 10 folds × 10 classes × 0.04 s: 4 s a candidate, with 5.6 s left after it: less
         // than twice the trees' time, more than twice their time per class.
-        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("xgboost"), 0.04, true, true));
-        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("mlp")));
-        BuildSpec spec;
-        spec.target = QStringLiteral("digit");
-        spec.threads = 1;
-        spec.timeLimitSeconds = 11;
-        spec.families = {QStringLiteral("xgboost"), QStringLiteral("mlp")};
-        g_fits.clear();
-        Result<BuildResult> r = runBuild(*table, spec, registry);
+        Result<BuildResult> r =
+            buildBeforeANetwork(*table, QStringLiteral("digit"), QStringLiteral("xgboost"), 0.04, 11, true);
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         const QString log = r->log.join(QLatin1Char('\n'));
         QCOMPARE(r->target.problem, ProblemType::Multiclass);
         QVERIFY2(r->trials.front().family == QLatin1String("xgboost"), qPrintable(log));
         QVERIFY2(r->trials.front().seconds >= 3.9, qPrintable(log));
         QVERIFY2(r->trials.size() >= 2 && r->trials[1].family == QLatin1String("mlp"), qPrintable(log));
-        QVERIFY2(r->seconds <= spec.timeLimitSeconds * 1.1, qPrintable(log));
+        QVERIFY2(r->seconds <= 11 * 1.1, qPrintable(log));
     }
 
     //! A forest cannot stop half-way, so one that would overrun the budget is stopped
@@ -314,16 +315,8 @@ private Q_SLOTS:
     void forestThatWouldOverrunStopsBetweenFolds()
     {
         auto table = keyedTable(200);
-        TrainerRegistry registry;
-        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("random_forest"), 1.0));  // 10 folds: 10 s
-        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("mlp")));
-        BuildSpec spec;
-        spec.target = QStringLiteral("y");
-        spec.threads = 1;
-        spec.timeLimitSeconds = 6;
-        spec.families = {QStringLiteral("random_forest"), QStringLiteral("mlp")};
-        g_fits.clear();
-        Result<BuildResult> r = runBuild(*table, spec, registry);
+        // 10 folds: 10 s
+        Result<BuildResult> r = buildBeforeANetwork(*table, QStringLiteral("y"), QStringLiteral("random_forest"), 1.0, 6);
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         const QString log = r->log.join(QLatin1Char('\n'));
         const TrialRecord &forest = r->trials.front();
@@ -334,7 +327,7 @@ private Q_SLOTS:
         QCOMPARE(trialsOf(*r, QStringLiteral("random_forest")), 1);
         QVERIFY2(trialsOf(*r, QStringLiteral("mlp")) >= 1, qPrintable(log));
         QCOMPARE(r->leaderboard.front().family, QStringLiteral("mlp"));
-        QVERIFY2(r->seconds <= spec.timeLimitSeconds * 1.1, qPrintable(log));
+        QVERIFY2(r->seconds <= 6 * 1.1, qPrintable(log));
     }
 
     //! A forest that would finish in time but take more than half of what is left is
@@ -342,16 +335,8 @@ private Q_SLOTS:
     void forestLeavesHalfTheTimeToUntriedFamilies()
     {
         auto table = keyedTable(200);
-        TrainerRegistry registry;
-        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("random_forest"), 0.6));  // 10 folds: 6 s
-        registry.add(std::make_unique<SpyTrainer>(QStringLiteral("mlp")));
-        BuildSpec spec;
-        spec.target = QStringLiteral("y");
-        spec.threads = 1;
-        spec.timeLimitSeconds = 10;  // after one fold: 5.4 s to go, 8.1 s left
-        spec.families = {QStringLiteral("random_forest"), QStringLiteral("mlp")};
-        g_fits.clear();
-        Result<BuildResult> r = runBuild(*table, spec, registry);
+        // 10 folds: 6 s; after one fold: 5.4 s to go, 8.1 s left
+        Result<BuildResult> r = buildBeforeANetwork(*table, QStringLiteral("y"), QStringLiteral("random_forest"), 0.6, 10);
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         const QString log = r->log.join(QLatin1Char('\n'));
         const TrialRecord &forest = r->trials.front();
@@ -359,7 +344,7 @@ private Q_SLOTS:
         QCOMPARE(forest.status, QStringLiteral("pruned"));
         QVERIFY2(forest.message.contains(QStringLiteral("more than half of the time left")), qPrintable(log));
         QVERIFY2(trialsOf(*r, QStringLiteral("mlp")) >= 1, qPrintable(log));
-        QVERIFY2(r->seconds <= spec.timeLimitSeconds * 1.1, qPrintable(log));
+        QVERIFY2(r->seconds <= 10 * 1.1, qPrintable(log));
     }
 
     //! A budget spent before the first candidate could start (a busy machine, a tiny

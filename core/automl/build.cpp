@@ -990,7 +990,10 @@ Result<BuildResult> Runner::run()
     // diamonds, 15 s one run and 9 s the next), and without the margin a slower run
     // left out a candidate the quick build had, so the fallback was worse than it.
     const double fullBudget = m_budget;
-    const double quickBudget = 1.25 * defaultTimeLimit(BuildMode::Quick);
+    // With a limit on candidates, a quick build ends on its search's patience or the
+    // count, never the clock; so does the quick phase, or a slower computer would end
+    // it sooner and choose differently.
+    const double quickBudget = m_spec.maxCandidates > 0 ? fullBudget : 1.25 * defaultTimeLimit(BuildMode::Quick);
     bool quickPhase = m_spec.mode == BuildMode::Standard;
     if (quickPhase) {
         m_budget = std::min(quickBudget, fullBudget);

@@ -157,6 +157,15 @@ def easel(cli, train_csv, test_csv, target, task, mode, limit, workdir):
     return score(task, y, p, labels=list(range(len(labels)))), build_seconds, summary
 
 
+def candidates(summary):
+    """What a build tried, for --json: its validation score and each candidate's family, score and seconds."""
+    if not isinstance(summary, dict):
+        return None
+    return {"validation_score": summary.get("validation_score"),
+            "candidates": [[c.get("family"), c.get("score"), round(c.get("seconds", 0), 1)]
+                           for c in summary.get("leaderboard", [])]}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--time-limit", type=float, default=120)
@@ -219,13 +228,14 @@ def main():
         line = (f"{name:28} {METRIC[task]:8} {fmt(e) if e is not None else '        –'} {fmt(p['hgb'][0])} "
                 f"{fmt(p['rf300'][0])} {fmt(p['xgb'][0])} {fmt(best_peer)} {secs:8.1f}  {verdict:8}")
         row = {"data_set": name, "metric": METRIC[task], "easel": e, "peers": {k: v[0] for k, v in p.items()},
-               "easel_seconds": secs}
+               "easel_seconds": secs, "easel_build": candidates(info)}
         if args.standard_limit:
             sok = se is not None and e is not None and (se >= e - 1e-12 if higher else se <= e + 1e-12)
             std_ok += sok
             line += f"    {fmt(se) if se is not None else '        –'} {ssecs:7.1f}  {'as good' if sok else 'worse'}"
             decisions = sinfo.get("decisions", []) if isinstance(sinfo, dict) else []
-            row.update({"standard": se, "standard_seconds": ssecs, "standard_decisions": decisions})
+            row.update({"standard": se, "standard_seconds": ssecs, "standard_decisions": decisions,
+                        "standard_build": candidates(sinfo)})
             for d in decisions:
                 line += f"\n    {name}: {d}"
         print(line, flush=True)

@@ -994,9 +994,10 @@ Result<BuildResult> Runner::run()
     // taxis), so its fallback was not the quick build's ensemble. Trial times still
     // vary from run to run (on diamonds, 15 s one run and 9 s the next).
     const double fullBudget = m_budget;
-    // With a limit on candidates, a quick build ends on its search's patience or the
-    // count, never the clock; so does the quick phase, or a slower computer would end
-    // it sooner and choose differently.
+    // With a limit on candidates, the count and the search's patience are meant to
+    // end the build, the user allowing time for them: a quick phase cut at the quick
+    // build's default time would end sooner on a slower computer and choose
+    // differently, so it gets the whole budget.
     const double quickBudget = m_spec.maxCandidates > 0 ? fullBudget : defaultTimeLimit(BuildMode::Quick);
     bool quickPhase = m_spec.mode == BuildMode::Standard;
     if (quickPhase) {

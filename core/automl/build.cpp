@@ -195,6 +195,8 @@ private:
     int m_threads = 1;
     //! Standard builds: the trials (ids ≤ this) a quick build would have stopped after.
     size_t m_quickCut = std::numeric_limits<size_t>::max();
+    //! The build's own time; m_budget is less during a standard build's quick phase.
+    double m_fullBudget = 0;
     TargetInfo m_target;
     Metric m_metric = Metric::Rmse;
     int m_outputs = 1;
@@ -536,7 +538,7 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
             for (size_t i = 0; i < n; i += step)
                 trial->record.curve.push_back(report.validCurve[i]);
         }
-        if (report.note.contains(QStringLiteral("deadline")))
+        if (report.stoppedAtDeadline)
             cutShort = true;
 
         // Importance per input column.
@@ -633,7 +635,8 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
         for (int h = 0; h < 2; ++h)
             trial->halfScore[h] = computeMetric(m_metric, m_target.problem, m_halfTruth[h], trial->oof, 0.5);
     trial->record.status = cutShort ? QStringLiteral("cut short") : QStringLiteral("finished");
-    if (cutShort)
+    // Not when the clock was a standard build's quick phase's: the build had more time.
+    if (cutShort && m_budget >= m_fullBudget)
         m_timeLimited = true;
     if (cutShort)
         trial->record.message = QStringLiteral("Stopped early to keep within the time limit.");
@@ -994,6 +997,7 @@ Result<BuildResult> Runner::run()
     // taxis), so its fallback was not the quick build's ensemble. Trial times still
     // vary from run to run (on diamonds, 15 s one run and 9 s the next).
     const double fullBudget = m_budget;
+    m_fullBudget = fullBudget;
     // With a limit on candidates, the count and the search's patience are meant to
     // end the build, the user allowing time for them: a quick phase cut at the quick
     // build's default time would end sooner on a slower computer and choose

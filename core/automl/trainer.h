@@ -87,6 +87,9 @@ struct FitReport
     int iterations = 0;              //!< rounds / epochs actually used
     std::vector<double> validCurve;  //!< validation loss per round/epoch (the trainer's own loss)
     QString note;
+    //! The fit ended at FitOptions::deadlineSeconds: with more time it would have
+    //! trained longer.
+    bool stoppedAtDeadline = false;
 };
 
 //! A fitted model. Thread-safe for concurrent predict() calls.

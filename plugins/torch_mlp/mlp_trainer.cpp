@@ -247,6 +247,7 @@ FitResult MlpTrainer::fit(const FeatureMatrix &trainX, const std::vector<float> 
     FitReport report;
     report.iterations = outcome.epochs;
     report.validCurve = outcome.validCurve;
+    report.stoppedAtDeadline = outcome.outOfTime;
     report.note = outcome.stoppedEarly ? QStringLiteral("Stopped early after %1 epochs; kept epoch %2.")
                                              .arg(outcome.epochs).arg(outcome.bestEpoch)
                   : outcome.outOfTime  ? QStringLiteral("Stopped at the time limit after %1 epochs; kept epoch %2.")

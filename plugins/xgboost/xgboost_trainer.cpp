@@ -726,6 +726,7 @@ Result<std::unique_ptr<Model>> XgboostTrainer::fit(const FeatureMatrix &trainX, 
         reportProgress(ctx, double(rounds) / maxRounds, what);
         if (options.deadlineSeconds > 0 && clock.elapsed() >= options.deadlineSeconds * 1000.0 && rounds < maxRounds) {
             report.note = QStringLiteral("Stopped at the time limit after %1 rounds.").arg(rounds);
+            report.stoppedAtDeadline = true;
             break;
         }
     }

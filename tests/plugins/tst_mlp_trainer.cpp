@@ -385,6 +385,7 @@ private slots:
         QVERIFY(model);
         QVERIFY(model->fitReport().iterations < 1000);
         QVERIFY(clock.elapsed() < 5000);
+        QVERIFY(model->fitReport().stoppedAtDeadline);
     }
 };
 

@@ -359,6 +359,7 @@ void TestXgboostTrainer::deadline()
     const FitReport &r = (*model)->fitReport();
     QVERIFY(r.iterations > 0 && r.iterations < 100000);
     QVERIFY2(r.note.contains(QLatin1String("time limit")), qPrintable(r.note));
+    QVERIFY(r.stoppedAtDeadline);
     QVERIFY((*model)->predict(m_binValid.x));
 }
 

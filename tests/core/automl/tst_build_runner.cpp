@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <set>
 #include <thread>
@@ -78,6 +79,14 @@ public:
                         bool perClass = false)
         : m_family(std::move(family)), m_fitSeconds(fitSeconds), m_chooses(chooses), m_perClass(perClass)
     {}
+    //! Every fit reports that it stopped at its deadline, as a trainer does when the
+    //! time it is given runs out before its rounds or epochs.
+    //! With below, only fits given less than that many seconds do.
+    void stopAtDeadline(double below = std::numeric_limits<double>::infinity())
+    {
+        m_stopsAtDeadline = true;
+        m_stopsBelow = below;
+    }
     bool choosesOnValidation(ProblemType) const override { return m_chooses; }
     QString family() const override { return m_family; }
     QString displayName() const override { return QStringLiteral("Spy"); }
@@ -109,6 +118,12 @@ public:
         std::unique_ptr<Model> m = std::make_unique<SpyModel>(m_family, float(sum / double(trainY.size())),
                                                                int(g_fits.size()) - 1,
                                                                multiclass ? options.numClasses : 1);
+        if (m_stopsAtDeadline && options.deadlineSeconds < m_stopsBelow) {
+            FitReport report;
+            report.stoppedAtDeadline = true;
+            report.note = QStringLiteral("Stopped at the time limit.");
+            m->setFitReport(report);
+        }
         return m;
     }
     Result<std::unique_ptr<Model>> load(const QByteArray &bytes, const FitOptions &) const override
@@ -124,6 +139,8 @@ private:
     double m_fitSeconds;
     bool m_chooses;
     bool m_perClass;
+    bool m_stopsAtDeadline = false;
+    double m_stopsBelow = 0;
 };
 
 //! rows rows of a regression table whose feature "key" is distinct in every row.
@@ -365,6 +382,61 @@ private Q_SLOTS:
         QCOMPARE(r->trials.size(), size_t(1));
         QCOMPARE(r->leaderboard.size(), size_t(1));
         QCOMPARE(g_fits.size(), size_t(10));
+    }
+
+    //! A candidate whose trainer stopped at the time it was given is marked "cut short"
+    //! (the progress page says "cut short by the time limit") and the build says that
+    //! the time limit ended it. Trainers once said so only in words the runner never
+    //! matched, so every such candidate read "finished".
+    void candidateStoppedAtItsDeadlineIsCutShort()
+    {
+        auto table = keyedTable(200);
+        TrainerRegistry registry;
+        auto spy = std::make_unique<SpyTrainer>();
+        spy->stopAtDeadline();
+        registry.add(std::move(spy));
+        BuildSpec spec;
+        spec.target = QStringLiteral("y");
+        spec.threads = 1;
+        spec.timeLimitSeconds = 30;
+        spec.maxCandidates = 2;
+        spec.families = {QStringLiteral("spy")};
+        g_fits.clear();
+        Result<BuildResult> r = runBuild(*table, spec, registry);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QCOMPARE(r->trials.size(), size_t(2));
+        for (const TrialRecord &t : r->trials) {
+            QCOMPARE(t.status, QStringLiteral("cut short"));
+            QVERIFY2(t.message.contains(QLatin1String("time limit")), qPrintable(t.message));
+        }
+        QVERIFY(r->timeLimited);
+        // Cut-short candidates have models and scores: they are ranked and may be chosen.
+        QCOMPARE(r->leaderboard.size(), size_t(2));
+
+        // The same trainer without the flag: finished, and the build not time-limited.
+        TrainerRegistry plain;
+        plain.add(std::make_unique<SpyTrainer>());
+        Result<BuildResult> p = runBuild(*table, spec, plain);
+        QVERIFY2(p.ok(), qPrintable(p.error().toString()));
+        QCOMPARE(p->trials.front().status, QStringLiteral("finished"));
+        QVERIFY(!p->timeLimited);
+
+        // A standard build's quick phase runs on the quick build's clock (per fold about
+        // a tenth of 2 min here, against a tenth of 10 min after it): a candidate cut
+        // short by that clock does not make the build's own time limit the reason it ended.
+        TrainerRegistry quickClock;
+        auto phased = std::make_unique<SpyTrainer>();
+        phased->stopAtDeadline(30);
+        quickClock.add(std::move(phased));
+        BuildSpec standard = spec;
+        standard.mode = BuildMode::Standard;
+        standard.timeLimitSeconds = 600;
+        standard.maxCandidates = 0;
+        Result<BuildResult> s = runBuild(*table, standard, quickClock);
+        QVERIFY2(s.ok(), qPrintable(s.error().toString()));
+        QCOMPARE(s->trials.front().status, QStringLiteral("cut short"));
+        QCOMPARE(s->trials.back().status, QStringLiteral("finished"));
+        QVERIFY(!s->timeLimited);
     }
 
     //! A forest that is the build's only family is not stopped between folds however

@@ -33,6 +33,8 @@ using Clock = std::chrono::steady_clock;
 
 //! A standard build's search stops after this many candidates without a better model.
 constexpr int kSearchPatience = 60;
+//! Candidates of a family scoring the same in a row, after which its search is left.
+constexpr int kSettledAfter = 3;
 
 double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -1199,6 +1201,19 @@ Result<BuildResult> Runner::run()
                     search->observe(trial->record.params, oriented(trial->record.score));
             searches[t->family()] = std::move(search);
         }
+        // A family whose last candidates all scored the same (to 1 part in 10 000) has
+        // a search that no longer changes anything: on large tables the linear model's
+        // one parameter stopped mattering and filled the leaderboard with copies.
+        const auto settled = [this](const QString &family) {
+            std::vector<double> last;
+            for (auto it = m_trials.rbegin(); it != m_trials.rend() && int(last.size()) < kSettledAfter; ++it)
+                if ((*it)->record.family == family && !std::isnan((*it)->record.score))
+                    last.push_back((*it)->record.score);
+            if (int(last.size()) < kSettledAfter)
+                return false;
+            const auto [lo, hi] = std::minmax_element(last.begin(), last.end());
+            return *hi - *lo <= 1e-4 * std::max(std::abs(*hi), 1e-12);
+        };
         std::mt19937_64 rng(m_spec.seed + 99);
         int round = 0;
         for (;;) {
@@ -1225,16 +1240,24 @@ Result<BuildResult> Runner::run()
                              [](const auto &a, const auto &b) { return a.first > b.first; });
             Trainer *pick = (round % 2 == 0) ? ranked.front().second : ranked[size_t(rng() % ranked.size())].second;
             ++round;
-            if (!fitsInBudget(pick->family())) {
+            const auto usable = [&](const Trainer *t) { return !settled(t->family()) && fitsInBudget(t->family()); };
+            if (!usable(pick)) {
                 // The best-ranked family that still fits (the first in preference
                 // order would nearly always be the cheap linear model).
                 bool any = false;
                 for (const auto &[score, t] : ranked)
-                    if (fitsInBudget(t->family())) {
+                    if (usable(t)) {
                         pick = t;
                         any = true;
                         break;
                     }
+                if (!any && std::all_of(trainers.begin(), trainers.end(),
+                                        [&](const Trainer *t) { return settled(t->family()); })) {
+                    log(QStringLiteral("Every family's last %1 candidates scored the same; the search has nothing "
+                                       "left to change. Finishing.")
+                            .arg(kSettledAfter));
+                    break;
+                }
                 if (!any && quickPhase) {
                     endQuickPhase();
                     continue;

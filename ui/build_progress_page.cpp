@@ -47,17 +47,6 @@ QTableWidgetItem *settingsCell(const TrialRecord &trial)
     item->setToolTip(words::trialSettingsTip(trial.params));
     return item;
 }
-
-QString statusWords(const QString &status)
-{
-    if (status == QLatin1String("finished"))
-        return QStringLiteral("done");
-    if (status == QLatin1String("pruned"))
-        return QStringLiteral("stopped early (not promising)");
-    if (status == QLatin1String("cut short"))
-        return QStringLiteral("cut short by the time limit");
-    return status;
-}
 } // namespace
 
 BuildProgressPage::BuildProgressPage(QWidget *parent) : QWidget(parent)
@@ -332,7 +321,7 @@ void BuildProgressPage::onTrialFinished(const TrialRecord &trial)
                                                ok ? words::metricValue(m_metric, trial.score) : QStringLiteral("—")));
     m_board->setItem(row, ColSeconds,
                      numberCell(trial.seconds, QLocale::system().toString(trial.seconds, 'f', 1)));
-    QTableWidgetItem *status = cell(statusWords(trial.status));
+    QTableWidgetItem *status = cell(words::trialStatus(trial.status));
     if (!trial.message.isEmpty())
         status->setToolTip(trial.message);
     m_board->setItem(row, ColSettings, settingsCell(trial));  // now with its rounds or epochs

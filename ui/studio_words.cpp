@@ -106,6 +106,19 @@ QString trialSettingsTip(const QJsonObject &params)
     return lines.join(QLatin1Char('\n'));
 }
 
+QString trialStatus(const QString &status)
+{
+    if (status == QLatin1String("finished"))
+        return QStringLiteral("done");
+    if (status == QLatin1String("pruned"))
+        return QStringLiteral("stopped early (not promising)");
+    if (status == QLatin1String("out of time"))
+        return QStringLiteral("stopped: would not finish in time");
+    if (status == QLatin1String("cut short"))
+        return QStringLiteral("cut short by the time limit");
+    return status;
+}
+
 QString problemKind(ProblemType type)
 {
     switch (type) {

@@ -22,6 +22,9 @@ QString family(const QString &family);
 QString trialSettings(const QString &family, const QJsonObject &params, int iterations = 0);
 //! Every parameter, one "name = value" per line, for a tooltip.
 QString trialSettingsTip(const QJsonObject &params);
+//! A candidate's status on the leaderboard: "done", "cut short by the time limit",
+//! "stopped early (not promising)", "stopped: would not finish in time", …
+QString trialStatus(const QString &status);
 //! "yes/no", "one of several categories", "a number".
 QString problemKind(ProblemType type);
 //! "Predicts one of several categories" style heading for a problem type.

@@ -608,7 +608,8 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
                 return f != own && m_familySeconds.find(f) == m_familySeconds.end();
             });
             if (rest > left || (untried && rest > 0.5 * left)) {
-                trial->record.status = QStringLiteral("pruned");
+                // Not "pruned": nothing says the forest was poor, only slow.
+                trial->record.status = QStringLiteral("out of time");
                 trial->record.message =
                     (rest > left ? QStringLiteral("Stopped after %1 of %2 folds: the rest would not finish within the "
                                                   "time limit.")
@@ -1101,10 +1102,10 @@ Result<BuildResult> Runner::run()
     auto accept = [this](std::unique_ptr<Trial> trial) {
         const TrialRecord &r = trial->record;
         m_familySeconds[r.family] = std::max(m_familySeconds[r.family], r.seconds);
-        log(QStringLiteral("Trial %1 %2: %3 %4 in %5 s%6")
+        log(QStringLiteral("Trial %1 %2: %3%4 in %5 s%6")
                 .arg(r.id)
                 .arg(r.family, r.status)
-                .arg(std::isnan(r.score) ? QStringLiteral("") : QString::number(r.score, 'g', 5))
+                .arg(std::isnan(r.score) ? QString() : QLatin1Char(' ') + QString::number(r.score, 'g', 5))
                 .arg(r.seconds, 0, 'f', 1)
                 .arg(r.message.isEmpty() ? QString() : QStringLiteral(" (") + r.message + QLatin1Char(')')));
         if (!std::isnan(r.score) && (std::isnan(m_bestScore) || oriented(r.score) > oriented(m_bestScore))) {
@@ -1271,7 +1272,7 @@ Result<BuildResult> Runner::run()
             const QJsonObject params = search.propose(bases[pick->family()]);
             reportProgress(QStringLiteral("searching %1").arg(pick->displayName()));
             std::unique_ptr<Trial> trial = runTrial(pick, params, true);
-            if (trial->record.status == QLatin1String("pruned"))
+            if (trial->record.status == QLatin1String("pruned") || trial->record.status == QLatin1String("out of time"))
                 search.observe(params, trial->firstFoldScore - 1e-9);
             else if (!std::isnan(trial->record.score))
                 search.observe(params, oriented(trial->record.score));

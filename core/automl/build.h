@@ -66,7 +66,8 @@ struct TrialRecord
     double score = 0;           //!< validation score (out-of-fold) in the build metric; NaN if failed
     double seconds = 0;
     int iterations = 0;         //!< rounds / epochs (mean over folds)
-    QString status;             //!< "finished", "pruned", "failed", "canceled", "cut short"
+    QString status;             //!< "finished", "pruned" (poor first fold), "out of time" (stopped between
+                                //!< folds: the rest would not fit), "failed", "canceled", "cut short"
     QString message;            //!< why it failed or was pruned, in plain words
     std::vector<double> curve;  //!< the first fold's validation loss per round / epoch (at most 200 points)
 

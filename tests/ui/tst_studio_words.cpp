@@ -65,6 +65,17 @@ private Q_SLOTS:
         QCOMPARE(words::trialSettings(QStringLiteral("xgboost"), QJsonObject{}), QString());
     }
 
+    //! A forest stopped between folds for time is not called "not promising": it was
+    //! slow, not poor (the progress page once said so of every stopped forest).
+    void statusesSayWhyACandidateStopped()
+    {
+        QCOMPARE(words::trialStatus(QStringLiteral("finished")), QStringLiteral("done"));
+        QCOMPARE(words::trialStatus(QStringLiteral("pruned")), QStringLiteral("stopped early (not promising)"));
+        QCOMPARE(words::trialStatus(QStringLiteral("out of time")), QStringLiteral("stopped: would not finish in time"));
+        QCOMPARE(words::trialStatus(QStringLiteral("cut short")), QStringLiteral("cut short by the time limit"));
+        QCOMPARE(words::trialStatus(QStringLiteral("failed")), QStringLiteral("failed"));
+    }
+
     void theTooltipListsEverySetting()
     {
         const QJsonObject p{{"hidden", QJsonArray{256, 128}}, {"lr", 0.003}, {"norm", QStringLiteral("batch")}};

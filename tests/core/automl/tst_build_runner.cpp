@@ -343,7 +343,7 @@ private Q_SLOTS:
         const QString log = r->log.join(QLatin1Char('\n'));
         const TrialRecord &forest = r->trials.front();
         QCOMPARE(forest.family, QStringLiteral("random_forest"));
-        QCOMPARE(forest.status, QStringLiteral("pruned"));
+        QCOMPARE(forest.status, QStringLiteral("out of time"));
         QVERIFY2(forest.message.contains(QStringLiteral("would not finish within the time limit")), qPrintable(log));
         QVERIFY2(forest.seconds < 3, qPrintable(log));
         QCOMPARE(trialsOf(*r, QStringLiteral("random_forest")), 1);
@@ -363,7 +363,7 @@ private Q_SLOTS:
         const QString log = r->log.join(QLatin1Char('\n'));
         const TrialRecord &forest = r->trials.front();
         QCOMPARE(forest.family, QStringLiteral("random_forest"));
-        QCOMPARE(forest.status, QStringLiteral("pruned"));
+        QCOMPARE(forest.status, QStringLiteral("out of time"));
         QVERIFY2(forest.message.contains(QStringLiteral("more than half of the time left")), qPrintable(log));
         QVERIFY2(trialsOf(*r, QStringLiteral("mlp")) >= 1, qPrintable(log));
         QVERIFY2(r->seconds <= 10 * 1.1, qPrintable(log));

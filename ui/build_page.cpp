@@ -178,12 +178,13 @@ BuildPage::BuildPage(QWidget *parent) : QWidget(parent)
     form->setRowWrapPolicy(QFormLayout::WrapLongRows);  // a field goes under its label on a narrow window
     m_seed = new QSpinBox(left);
     m_seed->setAccessibleName(QStringLiteral("Seed"));
-    m_seed->setAccessibleDescription(QStringLiteral("The same data and seed give the same leaderboard."));
+    m_seed->setAccessibleDescription(
+        QStringLiteral("With a candidate limit, the same data and seed give the same leaderboard."));
     m_seed->setObjectName(QStringLiteral("seedBox"));
     m_seed->setRange(0, std::numeric_limits<int>::max());
     m_seed->setValue(0);
-    m_seed->setToolTip(QStringLiteral("The same data and seed give the same leaderboard; change it to see how much "
-                                      "the results vary."));
+    m_seed->setToolTip(QStringLiteral("With a candidate limit, the same data and seed give the same leaderboard; "
+                                      "change the seed to see how much the results vary."));
     m_timeLimit = new QSpinBox(left);
     m_timeLimit->setAccessibleName(QStringLiteral("Time limit"));
     m_timeLimit->setAccessibleDescription(QStringLiteral("How long a build may take, in seconds; 0 is automatic."));

@@ -216,7 +216,9 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     m_board->setColumnWidth(BoardFamily, 190);
     m_board->setColumnWidth(BoardScore, 100);
     m_board->setColumnWidth(BoardSeconds, 80);
-    m_board->setColumnWidth(BoardStatus, 120);
+    // Wide enough for the longest status on one line (the rows do not grow).
+    m_board->setColumnWidth(BoardStatus,
+                            m_board->fontMetrics().horizontalAdvance(words::trialStatus(QStringLiteral("cut short"))) + 24);
     m_board->setMinimumHeight(220);
     bv->addWidget(m_board);
     dv->addWidget(boardCard);
@@ -519,7 +521,8 @@ void ModelsPage::fillLeaderboard(const LoadedModel &m)
         set(BoardScore, score, words::metricValue(m.metric, score), true);
         set(BoardSeconds, t.value(QStringLiteral("seconds")).toDouble(),
             QLocale::system().toString(t.value(QStringLiteral("seconds")).toDouble(), 'f', 1), true);
-        set(BoardStatus, t.value(QStringLiteral("status")).toString(), t.value(QStringLiteral("status")).toString(), false);
+        const QString status = words::trialStatus(t.value(QStringLiteral("status")).toString());
+        set(BoardStatus, status, status, false);
     }
     m_board->setSortingEnabled(true);
     m_board->sortByColumn(BoardScore, higherIsBetter(m.metric) ? Qt::DescendingOrder : Qt::AscendingOrder);  // best first
@@ -540,9 +543,15 @@ void ModelsPage::fillSettings(const LoadedModel &m)
     html += row(QStringLiteral("Optimised for"), QStringLiteral("%1 (%2)").arg(metricLabel(m.metric).toHtmlEscaped(),
                                                                              words::metricTip(m.metric).toHtmlEscaped()));
     html += row(QStringLiteral("Build"), words::modeTitle(build.value(QStringLiteral("mode")).toString()).toHtmlEscaped());
-    html += row(QStringLiteral("Seed"), m.manifest.value(QStringLiteral("seed")).toString(build.value(QStringLiteral("seed")).toString()).toHtmlEscaped() +
-                                            QStringLiteral(" <span style=\"color:#6b7280\">(the same data and seed give the same leaderboard)</span>"));
+    const int maxCandidates = build.value(QStringLiteral("max_candidates")).toInt(0);
+    html += row(QStringLiteral("Seed"),
+                m.manifest.value(QStringLiteral("seed")).toString(build.value(QStringLiteral("seed")).toString()).toHtmlEscaped()
+                    + QStringLiteral(" <span style=\"color:#6b7280\">(%1)</span>")
+                          .arg(words::seedNote(maxCandidates, build.value(QStringLiteral("time_limited")).toBool())
+                                   .toHtmlEscaped()));
     html += row(QStringLiteral("Time limit"), words::duration(build.value(QStringLiteral("time_limit")).toDouble()));
+    html += row(QStringLiteral("Candidates"), maxCandidates > 0 ? QStringLiteral("at most %1").arg(maxCandidates)
+                                                                : QStringLiteral("no limit"));
     html += row(QStringLiteral("Took"), words::duration(build.value(QStringLiteral("seconds")).toDouble()));
     html += row(QStringLiteral("Checked by"), build.value(QStringLiteral("validation")).toString().toHtmlEscaped());
     html += row(QStringLiteral("Threads"), QString::number(build.value(QStringLiteral("threads")).toInt()));

@@ -119,6 +119,17 @@ QString trialStatus(const QString &status)
     return status;
 }
 
+QString seedNote(int maxCandidates, bool timeLimited)
+{
+    if (maxCandidates > 0 && !timeLimited)
+        return QStringLiteral("the same data, seed and number of threads give the same leaderboard");
+    if (timeLimited)
+        return QStringLiteral("the time limit ended this build, so a rerun may try other candidates; "
+                              "limit the candidates for the same leaderboard every time");
+    return QStringLiteral("a rerun may differ a little where the time left decided what to try; "
+                          "limit the candidates for the same leaderboard every time");
+}
+
 QString problemKind(ProblemType type)
 {
     switch (type) {

@@ -25,6 +25,10 @@ QString trialSettingsTip(const QJsonObject &params);
 //! A candidate's status on the leaderboard: "done", "cut short by the time limit",
 //! "stopped early (not promising)", "stopped: would not finish in time", …
 QString trialStatus(const QString &status);
+//! Whether rerunning a build with the same seed gives the same leaderboard, for the
+//! model's settings: only a build that a candidate limit ended, not the clock, is
+//! sure to (the clock decides which kinds of model fit in the time left).
+QString seedNote(int maxCandidates, bool timeLimited);
 //! "yes/no", "one of several categories", "a number".
 QString problemKind(ProblemType type);
 //! "Predicts one of several categories" style heading for a problem type.

@@ -76,6 +76,18 @@ private Q_SLOTS:
         QCOMPARE(words::trialStatus(QStringLiteral("failed")), QStringLiteral("failed"));
     }
 
+    //! The model page promises the same leaderboard from the same seed only for a
+    //! build that its candidate limit ended, not the clock.
+    void seedNotePromisesOnlyWhatHolds()
+    {
+        QVERIFY(words::seedNote(12, false).startsWith(QLatin1String("the same data, seed and number of threads")));
+        QVERIFY(words::seedNote(12, true).startsWith(QLatin1String("the time limit ended this build")));
+        QVERIFY(words::seedNote(0, true).startsWith(QLatin1String("the time limit ended this build")));
+        const QString unlimited = words::seedNote(0, false);
+        QVERIFY(unlimited.contains(QLatin1String("may differ")));
+        QVERIFY(unlimited.contains(QLatin1String("limit the candidates")));
+    }
+
     void theTooltipListsEverySetting()
     {
         const QJsonObject p{{"hidden", QJsonArray{256, 128}}, {"lr", 0.003}, {"norm", QStringLiteral("batch")}};

@@ -216,6 +216,19 @@ class TestBuildRunner : public QObject
         return runBuild(table, spec, registry);
     }
 
+    //! A build of keyedTable's "y" by the "spy" family alone, on one thread.
+    static BuildSpec spySpec(double timeLimit, BuildMode mode = BuildMode::Quick, int maxCandidates = 0)
+    {
+        BuildSpec spec;
+        spec.target = QStringLiteral("y");
+        spec.mode = mode;
+        spec.threads = 1;
+        spec.timeLimitSeconds = timeLimit;
+        spec.maxCandidates = maxCandidates;
+        spec.families = {QStringLiteral("spy")};
+        return spec;
+    }
+
     static int trialsOf(const BuildResult &r, const QString &family)
     {
         return int(std::count_if(r.trials.begin(), r.trials.end(),
@@ -400,13 +413,7 @@ private Q_SLOTS:
         auto spy = std::make_unique<SpyTrainer>();
         spy->stopAtDeadline();
         registry.add(std::move(spy));
-        BuildSpec spec;
-        spec.target = QStringLiteral("y");
-        spec.threads = 1;
-        spec.timeLimitSeconds = 30;
-        spec.maxCandidates = 2;
-        spec.families = {QStringLiteral("spy")};
-        g_fits.clear();
+        const BuildSpec spec = spySpec(30, BuildMode::Quick, 2);
         Result<BuildResult> r = runBuild(*table, spec, registry);
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         QCOMPARE(r->trials.size(), size_t(2));
@@ -434,11 +441,7 @@ private Q_SLOTS:
         phased->stopAtDeadline(30);
         phased->varyScores();
         quickClock.add(std::move(phased));
-        BuildSpec standard = spec;
-        standard.mode = BuildMode::Standard;
-        standard.timeLimitSeconds = 600;
-        standard.maxCandidates = 0;
-        Result<BuildResult> s = runBuild(*table, standard, quickClock);
+        Result<BuildResult> s = runBuild(*table, spySpec(600, BuildMode::Standard), quickClock);
         QVERIFY2(s.ok(), qPrintable(s.error().toString()));
         QCOMPARE(s->trials.front().status, QStringLiteral("cut short"));
         QVERIFY(std::any_of(s->trials.begin(), s->trials.end(),
@@ -456,16 +459,10 @@ private Q_SLOTS:
         for (BuildMode mode : {BuildMode::Quick, BuildMode::Standard}) {
             TrainerRegistry registry;
             registry.add(std::make_unique<SpyTrainer>());  // every candidate the same constant
-            BuildSpec spec;
-            spec.target = QStringLiteral("y");
-            spec.mode = mode;
-            spec.threads = 1;
-            spec.timeLimitSeconds = 600;
-            spec.families = {QStringLiteral("spy")};
             QStringList log;
             BuildObserver observer;
             observer.log = [&log](const QString &line) { log << line; };
-            Result<BuildResult> r = runBuild(*table, spec, registry, nullptr, observer);
+            Result<BuildResult> r = runBuild(*table, spySpec(600, mode), registry, nullptr, observer);
             QVERIFY2(r.ok(), qPrintable(r.error().toString()));
             QCOMPARE(r->trials.size(), size_t(3));
             QVERIFY(!r->timeLimited);
@@ -478,12 +475,7 @@ private Q_SLOTS:
         auto spy = std::make_unique<SpyTrainer>();
         spy->varyScores();
         varied.add(std::move(spy));
-        BuildSpec spec;
-        spec.target = QStringLiteral("y");
-        spec.threads = 1;
-        spec.timeLimitSeconds = 600;
-        spec.families = {QStringLiteral("spy")};
-        Result<BuildResult> v = runBuild(*table, spec, varied);
+        Result<BuildResult> v = runBuild(*table, spySpec(600), varied);
         QVERIFY2(v.ok(), qPrintable(v.error().toString()));
         QVERIFY2(v->trials.size() > 3, qPrintable(QString::number(v->trials.size())));
     }

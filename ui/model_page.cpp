@@ -216,7 +216,8 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     m_board->setColumnWidth(BoardFamily, 190);
     m_board->setColumnWidth(BoardScore, 100);
     m_board->setColumnWidth(BoardSeconds, 80);
-    // Wide enough for the longest status on one line (the rows do not grow).
+    // Wide enough for the longest status a saved leaderboard holds (only done and cut-short
+    // candidates are ranked) on one line: the rows do not grow.
     m_board->setColumnWidth(BoardStatus,
                             m_board->fontMetrics().horizontalAdvance(words::trialStatus(QStringLiteral("cut short"))) + 24);
     m_board->setMinimumHeight(220);

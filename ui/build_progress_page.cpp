@@ -327,7 +327,7 @@ void BuildProgressPage::onTrialFinished(const TrialRecord &trial)
     m_board->setItem(row, ColSettings, settingsCell(trial));  // now with its rounds or epochs
     m_board->setItem(row, ColStatus, status);
     // Failed in red; done in the palette's text colour.
-    const QString tone = trial.status == QLatin1String("failed") ? QStringLiteral("#9b2c2c") : QString();
+    const QString tone = trial.status == trial_status::Failed ? QStringLiteral("#9b2c2c") : QString();
     for (int c = 0; c < ColCount; ++c)
         setItemTone(m_board->item(row, c), tone);
     ++m_finishedTrials;

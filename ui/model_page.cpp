@@ -219,7 +219,7 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     // Wide enough for the longest status a saved leaderboard holds (only done and cut-short
     // candidates are ranked) on one line: the rows do not grow.
     m_board->setColumnWidth(BoardStatus,
-                            m_board->fontMetrics().horizontalAdvance(words::trialStatus(QStringLiteral("cut short"))) + 24);
+                            m_board->fontMetrics().horizontalAdvance(words::trialStatus(trial_status::CutShort)) + 24);
     m_board->setMinimumHeight(220);
     bv->addWidget(m_board);
     dv->addWidget(boardCard);

@@ -2,6 +2,8 @@
 
 #include "format.h"
 
+#include "automl/build.h"
+
 #include <QJsonArray>
 #include <QLocale>
 #include <QStringList>
@@ -108,13 +110,13 @@ QString trialSettingsTip(const QJsonObject &params)
 
 QString trialStatus(const QString &status)
 {
-    if (status == QLatin1String("finished"))
+    if (status == trial_status::Finished)
         return QStringLiteral("done");
-    if (status == QLatin1String("pruned"))
+    if (status == trial_status::Pruned)
         return QStringLiteral("stopped early (not promising)");
-    if (status == QLatin1String("out of time"))
+    if (status == trial_status::OutOfTime)
         return QStringLiteral("stopped: would not finish in time");
-    if (status == QLatin1String("cut short"))
+    if (status == trial_status::CutShort)
         return QStringLiteral("cut short by the time limit");
     return status;
 }

@@ -398,7 +398,7 @@ std::vector<Trial *> Runner::candidatePool(const std::vector<Trial *> &ranked, s
 bool Runner::hasUsableModel() const
 {
     for (const auto &t : m_trials)
-        if ((t->record.status == QLatin1String("finished") || t->record.status == QLatin1String("cut short"))
+        if (trial_status::ranked(t->record.status)
             && !t->models.empty() && !std::isnan(t->record.score))
             return true;
     return false;
@@ -480,7 +480,7 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
 
     FlavourData &data = flavourData(trial->flavour);
     if (!data.ready) {
-        trial->record.status = QStringLiteral("failed");
+        trial->record.status = QString(trial_status::Failed);
         trial->record.message = data.error.message;
         return trial;
     }
@@ -516,15 +516,15 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
             trainer->fit(joined ? fd.allX : fd.trainX, joined ? fd.allY : fd.trainY, joined ? fd.allW : fd.trainW,
                          validX, validY, options, &fitContext);
         if (!model) {
-            trial->record.status = model.error().code == ErrorCode::Canceled ? QStringLiteral("canceled")
-                                                                              : QStringLiteral("failed");
+            trial->record.status = model.error().code == ErrorCode::Canceled ? QString(trial_status::Canceled)
+                                                                                : QString(trial_status::Failed);
             trial->record.message = model.error().message;
             trial->record.seconds = secondsSince(started);
             return trial;
         }
         Result<Predictions> pred = (*model)->predict(fd.validX);
         if (!pred || pred->values.size() != fd.validY.size() * size_t(m_outputs)) {
-            trial->record.status = QStringLiteral("failed");
+            trial->record.status = QString(trial_status::Failed);
             trial->record.message = pred ? QStringLiteral("The model returned the wrong number of predictions.")
                                          : pred.error().message;
             trial->record.seconds = secondsSince(started);
@@ -576,7 +576,7 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
                 const double median = sorted[sorted.size() / 2];
                 if (trial->firstFoldScore < median) {
                     seen.push_back(trial->firstFoldScore);
-                    trial->record.status = QStringLiteral("pruned");
+                    trial->record.status = QString(trial_status::Pruned);
                     trial->record.message =
                         QStringLiteral("Stopped after the first fold: worse than most earlier candidates of this family.");
                     trial->record.seconds = secondsSince(started);
@@ -609,7 +609,7 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
             });
             if (rest > left || (untried && rest > 0.5 * left)) {
                 // Not "pruned": nothing says the forest was poor, only slow.
-                trial->record.status = QStringLiteral("out of time");
+                trial->record.status = QString(trial_status::OutOfTime);
                 trial->record.message =
                     (rest > left ? QStringLiteral("Stopped after %1 of %2 folds: the rest would not finish within the "
                                                   "time limit.")
@@ -628,7 +628,7 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
         }
     }
     if (trial->models.size() != data.folds.size()) {
-        trial->record.status = QStringLiteral("canceled");
+        trial->record.status = QString(trial_status::Canceled);
         trial->record.seconds = secondsSince(started);
         return trial;
     }
@@ -637,7 +637,7 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
     if (m_spec.mode == BuildMode::Standard)
         for (int h = 0; h < 2; ++h)
             trial->halfScore[h] = computeMetric(m_metric, m_target.problem, m_halfTruth[h], trial->oof, 0.5);
-    trial->record.status = cutShort ? QStringLiteral("cut short") : QStringLiteral("finished");
+    trial->record.status = cutShort ? QString(trial_status::CutShort) : QString(trial_status::Finished);
     // Not when the clock was a standard build's quick phase's: the build had more time.
     if (cutShort && m_budget >= m_fullBudget)
         m_timeLimited = true;
@@ -645,7 +645,7 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
         trial->record.message = QStringLiteral("Stopped early to keep within the time limit.");
     trial->record.seconds = secondsSince(started);
     if (std::isnan(trial->record.score)) {
-        trial->record.status = QStringLiteral("failed");
+        trial->record.status = QString(trial_status::Failed);
         trial->record.message = QStringLiteral("The model's predictions could not be scored.");
     }
     return trial;
@@ -703,7 +703,7 @@ Result<BuildResult> Runner::finish()
 
     std::vector<Trial *> ranked;  // every scored trial, for the leaderboard
     for (const auto &t : m_trials)
-        if ((t->record.status == QLatin1String("finished") || t->record.status == QLatin1String("cut short"))
+        if (trial_status::ranked(t->record.status)
             && !std::isnan(t->record.score))
             ranked.push_back(t.get());
     std::stable_sort(ranked.begin(), ranked.end(), [this](const Trial *a, const Trial *b) {
@@ -1272,7 +1272,7 @@ Result<BuildResult> Runner::run()
             const QJsonObject params = search.propose(bases[pick->family()]);
             reportProgress(QStringLiteral("searching %1").arg(pick->displayName()));
             std::unique_ptr<Trial> trial = runTrial(pick, params, true);
-            if (trial->record.status == QLatin1String("pruned") || trial->record.status == QLatin1String("out of time"))
+            if (trial->record.status == trial_status::Pruned || trial->record.status == trial_status::OutOfTime)
                 search.observe(params, trial->firstFoldScore - 1e-9);
             else if (!std::isnan(trial->record.score))
                 search.observe(params, oriented(trial->record.score));

@@ -57,6 +57,19 @@ struct BuildSpec
     static Result<BuildSpec> fromJson(const QJsonObject &json);
 };
 
+//! What became of a candidate, as saved in the library and the bundle's leaderboard
+//! (the text is part of both formats: never reword one).
+namespace trial_status {
+inline constexpr QLatin1String Finished("finished");
+inline constexpr QLatin1String CutShort("cut short");       //!< its trainer stopped at the time limit
+inline constexpr QLatin1String Pruned("pruned");            //!< a poor first fold
+inline constexpr QLatin1String OutOfTime("out of time");    //!< stopped between folds: the rest would not fit
+inline constexpr QLatin1String Failed("failed");
+inline constexpr QLatin1String Canceled("canceled");
+//! Finished or cut short: a model with a score, ranked on the leaderboard.
+inline bool ranked(const QString &status) { return status == Finished || status == CutShort; }
+} // namespace trial_status
+
 //! One candidate model tried during a build.
 struct TrialRecord
 {
@@ -66,8 +79,7 @@ struct TrialRecord
     double score = 0;           //!< validation score (out-of-fold) in the build metric; NaN if failed
     double seconds = 0;
     int iterations = 0;         //!< rounds / epochs (mean over folds)
-    QString status;             //!< "finished", "pruned" (poor first fold), "out of time" (stopped between
-                                //!< folds: the rest would not fit), "failed", "canceled", "cut short"
+    QString status;             //!< one of trial_status
     QString message;            //!< why it failed or was pruned, in plain words
     std::vector<double> curve;  //!< the first fold's validation loss per round / epoch (at most 200 points)
 

@@ -1,6 +1,6 @@
 // The studio's main window, offscreen, over a throw-away library: importing
 // penguins.csv through the same path as the Import button, the data set page it
-// opens, and that the window never freezes while the import runs.
+// opens, and that the window never freezes while a large import runs.
 #include "chart_widget.h"
 #include "column_card.h"
 #include "column_list.h"
@@ -27,6 +27,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstdio>
 #include <ctime>
 #include <QTimer>
 
@@ -53,7 +54,7 @@ class TestMainWindow : public QObject
 private slots:
     void initTestCase();
     void startsOnTheEmptyDataSetsPage();
-    void importsPenguinsWithoutFreezing();
+    void importsPenguins();
     void tableShowsEveryRowAndMissingValues();
     void speciesCardIsCategorical();
     void numberCardShowsHistogram();
@@ -65,6 +66,7 @@ private slots:
     void reimportOpensTheStoredCopy();
     void missingFileIsExplained();
     void presentationModeShowsHints();
+    void importsALargeFileWithoutFreezing();
     void cleanupTestCase();
 
 private:
@@ -97,45 +99,18 @@ void TestMainWindow::startsOnTheEmptyDataSetsPage()
     QVERIFY(MainWindow::computeTargetText().startsWith(QStringLiteral("This computer · CPU · ")));
 }
 
-void TestMainWindow::importsPenguinsWithoutFreezing()
+void TestMainWindow::importsPenguins()
 {
     const QString csv = QStringLiteral(EASEL_SHARED_DATA_DIR "/penguins.csv");
     QVERIFY2(QFileInfo::exists(csv), qPrintable(csv));
-
-    // A 10 ms heartbeat: the largest gap between ticks is the longest the event loop stalled.
-    // What counts is the GUI thread's own CPU time between ticks: on a loaded machine
-    // (tests run in parallel on two cores) the scheduler may pause the thread, which
-    // is not the window doing work on it.
-    QElapsedTimer clock;
-    qint64 last = 0, largestGap = 0;
-    qint64 lastCpu = threadCpuMs(), largestBusyGap = 0;
-    QTimer heartbeat;
-    heartbeat.setInterval(10);
-    connect(&heartbeat, &QTimer::timeout, this, [&] {
-        const qint64 now = clock.elapsed();
-        const qint64 cpu = threadCpuMs();
-        largestGap = std::max(largestGap, now - last);
-        largestBusyGap = std::max(largestBusyGap, std::min(now - last, cpu - lastCpu));
-        last = now;
-        lastCpu = cpu;
-    });
     QSignalSpy finished(m_window.get(), &MainWindow::importFinished);
     QSignalSpy opened(m_window.get(), &MainWindow::datasetOpened);
-    clock.start();
-    heartbeat.start();
-
     m_window->importCsv(csv);  // what Import CSV…, the samples and drag-and-drop call
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
     QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
     QTRY_VERIFY_WITH_TIMEOUT(opened.count() == 1, 60000);
     QTRY_VERIFY_WITH_TIMEOUT(m_window->datasetView()->isLoaded(), 60000);
-    QTest::qWait(200);  // include the first paint of the page
-    heartbeat.stop();
-    qInfo("largest event-loop gap during the import: %lld ms wall, %lld ms busy", largestGap, largestBusyGap);
-
     QVERIFY(m_window->datasetView()->isVisible());
-    QVERIFY2(largestBusyGap < 50,
-             qPrintable(QStringLiteral("the event loop was busy for %1 ms without a break").arg(largestBusyGap)));
     QCOMPARE(m_window->datasetsPage()->model()->rowCount(), 1);
 }
 
@@ -346,6 +321,66 @@ void TestMainWindow::presentationModeShowsHints()
     QVERIFY(hintShown);
     m_window->setPresentationMode(false);
     QCOMPARE(QApplication::font().pointSizeF(), before);
+}
+
+void TestMainWindow::importsALargeFileWithoutFreezing()
+{
+    // Large enough that reading it takes far longer than a pause anyone notices, so
+    // an import done on the window's thread would fail here (penguins.csv reads in
+    // less time than the window takes to paint a new page).
+    const QString csv = m_dir.filePath(QStringLiteral("large.csv"));
+    {
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QVERIFY(file.write("id,amount,region,score\n") > 0);
+        static const char *const regions[] = {"north", "south", "east", "west", "centre"};
+        char line[96];
+        for (int i = 0; i < 2000000; ++i) {
+            const int n = std::snprintf(line, sizeof line, "%d,%.2f,%s,%.1f\n", i, (i * 7919LL % 100003) / 100.0,
+                                        regions[i % 5], (i * 104729LL % 1000) / 10.0);
+            QCOMPARE(file.write(line, n), qint64(n));
+        }
+    }
+
+    // A 10 ms heartbeat: the largest gap between ticks is the longest the event loop stalled.
+    // What counts is the GUI thread's own CPU time between ticks: on a loaded machine
+    // (tests run in parallel on two cores) the scheduler may pause the thread, which
+    // is not the window doing work on it.
+    QElapsedTimer clock;
+    qint64 last = 0, largestGap = 0;
+    qint64 lastCpu = threadCpuMs(), largestBusyGap = 0;
+    QTimer heartbeat;
+    heartbeat.setInterval(10);
+    connect(&heartbeat, &QTimer::timeout, this, [&] {
+        const qint64 now = clock.elapsed();
+        const qint64 cpu = threadCpuMs();
+        largestGap = std::max(largestGap, now - last);
+        largestBusyGap = std::max(largestBusyGap, std::min(now - last, cpu - lastCpu));
+        last = now;
+        lastCpu = cpu;
+    });
+    QSignalSpy finished(m_window.get(), &MainWindow::importFinished);
+    QSignalSpy opened(m_window.get(), &MainWindow::datasetOpened);
+    clock.start();
+    heartbeat.start();
+
+    m_window->importCsv(csv);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(opened.count() == 1, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->datasetView()->isLoaded(), 60000);
+    const qint64 importMs = clock.elapsed();  // read, stored, and on the screen
+    QTest::qWait(200);  // include the first paint of the page
+    heartbeat.stop();
+    qInfo("import took %lld ms; largest event-loop gap: %lld ms wall, %lld ms busy", importMs, largestGap,
+          largestBusyGap);
+
+    QVERIFY2(importMs > 300, "the file is too small to show a freeze; make it larger");
+    QVERIFY(m_window->datasetView()->isVisible());
+    QCOMPARE(m_window->datasetView()->tableModel()->rowCount(), 2000000);
+    // A tenth of a second is where people start to notice a pause.
+    QVERIFY2(largestBusyGap < 100,
+             qPrintable(QStringLiteral("the event loop was busy for %1 ms without a break").arg(largestBusyGap)));
 }
 
 void TestMainWindow::cleanupTestCase()

@@ -90,6 +90,9 @@ struct FitReport
     //! The fit ended at FitOptions::deadlineSeconds: with more time it would have
     //! trained longer.
     bool stoppedAtDeadline = false;
+    //! Settings the trainer changed from those it was given, and why, in plain words
+    //! ("Learning rate raised from 0.05 to 0.12 to finish within the time limit.").
+    QString changedSettings;
 };
 
 //! A fitted model. Thread-safe for concurrent predict() calls.

@@ -190,6 +190,7 @@ private slots:
     void regression();
     void cancel();
     void deadline();
+    void deadlineRaisesASlowLearningRate();
     void saveLoad();
     void loadRejectsGarbage();
     void contributionsSumToMargin();
@@ -361,6 +362,43 @@ void TestXgboostTrainer::deadline()
     QVERIFY2(r.note.contains(QLatin1String("time limit")), qPrintable(r.note));
     QVERIFY(r.stoppedAtDeadline);
     QVERIFY((*model)->predict(m_binValid.x));
+}
+
+//! A learning rate too small for the rounds that fit before the deadline is raised
+//! once the first rounds show what a round costs, so that the model still gets near
+//! its best; with time enough it is left alone.
+void TestXgboostTrainer::deadlineRaisesASlowLearningRate()
+{
+    const QJsonObject slow{{"learning_rate", 0.001}, {"n_estimators", 100000}, {"early_stopping_rounds", 50}};
+    FitOptions o = options(ProblemType::Binary, 2, slow);
+    o.deadlineSeconds = 0.5;
+    auto model = m_xgb->fit(m_binTrain.x, m_binTrain.y, {}, &m_binValid.x, &m_binValid.y, o, nullptr);
+    QVERIFY2(model, qPrintable(model.error().message));
+    const FitReport &r = (*model)->fitReport();
+    QVERIFY2(r.note.contains(QLatin1String("Learning rate raised from 0.001 to")), qPrintable(r.note));
+    // The class is x0 > 0.3 exactly: a model near its best is sure of most rows. At
+    // 0.001 the rounds that fit in half a second leave every probability near the
+    // base rate (below 0.85 and above 0.15).
+    auto p = (*model)->predict(m_binValid.x);
+    QVERIFY(p);
+    const auto sure = std::count_if(p->values.begin(), p->values.end(), [](float v) { return v > 0.95f || v < 0.05f; });
+    QVERIFY2(sure > qsizetype(p->values.size() / 2), qPrintable(QString::number(sure)));
+
+    // Time enough, or no deadline at all: the rate stays as asked.
+    o.params = QJsonObject{{"learning_rate", 0.1}, {"early_stopping_rounds", 20}};
+    o.deadlineSeconds = 60;
+    model = m_xgb->fit(m_binTrain.x, m_binTrain.y, {}, &m_binValid.x, &m_binValid.y, o, nullptr);
+    QVERIFY(model);
+    QVERIFY2(!(*model)->fitReport().note.contains(QLatin1String("raised")), qPrintable((*model)->fitReport().note));
+    o.params = slow;
+    o.params[QStringLiteral("n_estimators")] = 300;
+    o.deadlineSeconds = 0;
+    model = m_xgb->fit(m_binTrain.x, m_binTrain.y, {}, &m_binValid.x, &m_binValid.y, o, nullptr);
+    QVERIFY(model);
+    QVERIFY(!(*model)->fitReport().note.contains(QLatin1String("raised")));
+    p = (*model)->predict(m_binValid.x);
+    QVERIFY(p);
+    QVERIFY(*std::max_element(p->values.begin(), p->values.end()) < 0.85f);
 }
 
 void TestXgboostTrainer::saveLoad()

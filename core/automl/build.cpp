@@ -35,9 +35,6 @@ using Clock = std::chrono::steady_clock;
 constexpr int kSearchPatience = 60;
 //! Candidates of a family scoring the same in a row, after which its search is left.
 constexpr int kSettledAfter = 3;
-//! A first forest (a fold it cannot stop half-way, of a cost nothing measured yet)
-//! starts only with at least this many seconds left; a quick build has 30 at a quarter.
-constexpr double kFirstForestSeconds = 20.0;
 
 double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -79,9 +76,7 @@ QString humanDuration(double seconds)
 
 QString familyOrderKey(const QString &family)
 {
-    // The linear model first: it takes a second or two, gives the progress page a
-    // score at once, and is then no longer waiting for a share of the time (runTrial).
-    static const QStringList preferred = {QStringLiteral("linear"), QStringLiteral("xgboost"),
+    static const QStringList preferred = {QStringLiteral("xgboost"), QStringLiteral("linear"),
                                           QStringLiteral("random_forest"), QStringLiteral("mlp")};
     const qsizetype i = preferred.indexOf(family);
     return QStringLiteral("%1_%2").arg(i < 0 ? 99 : i, 2, 10, QLatin1Char('0')).arg(family);
@@ -511,12 +506,6 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
     // A trainer that chooses nothing on its validation rows fits on the early-stopping
     // rows too: a forest on 12 % fewer rows loses more than its curve gains.
     const bool ownRows = trainer->choosesOnValidation(m_target.problem);
-    // While other families wait for their first candidate, this one gets its share of
-    // the time left, not all of it: on 26 classes the first boosted-tree candidate ran
-    // to the deadline and kept out a network that halved its log loss (1.01 → 0.47).
-    const int waiting = familiesWaiting(trainer->family());
-    const double share = waiting > 0 ? (remaining() - m_reserve) / double(1 + waiting)
-                                     : std::numeric_limits<double>::infinity();
     for (size_t f = 0; f < data.folds.size(); ++f) {
         FoldData &fd = data.folds[f];
         if (!ownRows)
@@ -528,7 +517,7 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
         options.threads = m_threads;
         options.seed = m_spec.seed + uint64_t(f);
         options.useGpu = m_spec.useGpu;
-        const double timeLeft = std::min(remaining() - m_reserve, share - secondsSince(started));
+        const double timeLeft = remaining() - m_reserve;
         options.deadlineSeconds = std::max(0.5, timeLeft / double(data.folds.size() - f));
         const bool joined = !ownRows && fd.hasAll;
         const FeatureMatrix *validX = ownRows ? (fd.hasStop ? &fd.stopX : &fd.validX) : nullptr;
@@ -1176,20 +1165,11 @@ Result<BuildResult> Runner::run()
         // A first forest may start while a quarter of the budget is left when there
         // are several folds: runTrial stops it after a fold once the rest would not
         // fit, so a slow boosted-tree candidate before it does not keep it out.
-        // Its first fold cannot stop half-way either, and nothing tried so far says what
-        // one costs: with less than kFirstForestSeconds left it would be a gamble (on a
-        // 12 s build of adult, one fold took 7 s on a busy machine).
         if (forest && m_folds.size() > 1)
-            return left > 0.25 * m_budget && left > kFirstForestSeconds;
-        // A network stops adding epochs at its deadline, so the time the other families
-        // took says nothing about whether it fits: guessing it at twice the slowest kept
-        // it out wherever a forest or boosted trees were slow, and cut short it still
-        // beat them on 26 classes (log loss 0.47 against 0.79).
-        // It does need a second a fold to build itself and see its data once: below
-        // that, on a 12 s build of adult, it overran the budget by a fifth.
-        if (family == QLatin1String("mlp"))
-            return left > std::max(0.1 * m_budget, 1.0 * double(m_folds.size()));
-        const double factor = forest ? 3.0 : 1.0;
+            return left > 0.25 * m_budget;
+        // A network stops adding epochs at its deadline, but one cut far short is
+        // seldom worth the time the other families would have put to use.
+        const double factor = forest ? 3.0 : family == QLatin1String("mlp") ? 2.0 : 1.0;
         return factor * slowest <= left && left > 0.1 * m_budget;
     };
 

@@ -35,6 +35,9 @@ using Clock = std::chrono::steady_clock;
 constexpr int kSearchPatience = 60;
 //! Candidates of a family scoring the same in a row, after which its search is left.
 constexpr int kSettledAfter = 3;
+//! A first forest (a fold it cannot stop half-way, of a cost nothing measured yet)
+//! starts only with at least this many seconds left; a quick build has 30 at a quarter.
+constexpr double kFirstForestSeconds = 20.0;
 
 double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -1165,8 +1168,11 @@ Result<BuildResult> Runner::run()
         // A first forest may start while a quarter of the budget is left when there
         // are several folds: runTrial stops it after a fold once the rest would not
         // fit, so a slow boosted-tree candidate before it does not keep it out.
+        // Its first fold cannot stop half-way either, and nothing tried so far says what
+        // one costs: with less than kFirstForestSeconds left it would be a gamble (on a
+        // 12 s build of adult, one fold took 7 s on a busy machine).
         if (forest && m_folds.size() > 1)
-            return left > 0.25 * m_budget;
+            return left > 0.25 * m_budget && left > kFirstForestSeconds;
         // A network stops adding epochs at its deadline, but one cut far short is
         // seldom worth the time the other families would have put to use.
         const double factor = forest ? 3.0 : family == QLatin1String("mlp") ? 2.0 : 1.0;

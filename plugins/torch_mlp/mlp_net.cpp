@@ -357,12 +357,23 @@ TrainOutcome Net::train(const Batch &trainRows, const Batch *validRows, const Tr
                 best.push_back(t.detach().clone());
         };
 
+        const auto secondsSinceStart = [&started] {
+            return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        };
+        double lastEpochSeconds = 0;
         for (int epoch = 1; epoch <= p.maxEpochs; ++epoch) {
+            const double epochStart = secondsSinceStart();
             m.train();
             std::shuffle(order.begin(), order.end(), rng);
             torch::Tensor perm = torch::from_blob(order.data(), {n}, torch::kLong).to(device);
             double trainSum = 0, trainWeight = 0;
             for (long s = 0; s < steps; ++s) {
+                // After the first epoch, the deadline ends an epoch half-way too: an epoch
+                // over many rows on a busy machine took longer than a fold's whole share.
+                if (epoch > 1 && p.deadlineSeconds > 0 && s % 16 == 15 && secondsSinceStart() >= p.deadlineSeconds) {
+                    outcome.outOfTime = true;
+                    break;
+                }
                 if (callbacks.canceled && callbacks.canceled()) {
                     outcome.canceled = true;
                     outcome.error = "canceled";
@@ -393,6 +404,8 @@ TrainOutcome Net::train(const Batch &trainRows, const Batch *validRows, const Tr
                 trainWeight += double(end - begin);
             }
             m.eval();
+            if (outcome.outOfTime)
+                break;  // half an epoch: keep the best whole one
             const double loss = hasValid ? evaluate(m, valid) : trainSum / std::max(1.0, trainWeight);
             outcome.validCurve.push_back(loss);
             outcome.epochs = epoch;
@@ -415,9 +428,10 @@ TrainOutcome Net::train(const Batch &trainRows, const Batch *validRows, const Tr
                 outcome.stoppedEarly = epoch < p.maxEpochs;
                 break;
             }
-            const double elapsed =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            if (p.deadlineSeconds > 0 && elapsed >= p.deadlineSeconds && epoch < p.maxEpochs) {
+            // No new epoch that would end past the deadline.
+            const double elapsed = secondsSinceStart();
+            lastEpochSeconds = elapsed - epochStart;
+            if (p.deadlineSeconds > 0 && elapsed + lastEpochSeconds >= p.deadlineSeconds && epoch < p.maxEpochs) {
                 outcome.outOfTime = true;
                 break;
             }

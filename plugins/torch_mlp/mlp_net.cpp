@@ -360,7 +360,6 @@ TrainOutcome Net::train(const Batch &trainRows, const Batch *validRows, const Tr
         const auto secondsSinceStart = [&started] {
             return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         };
-        double lastEpochSeconds = 0;
         for (int epoch = 1; epoch <= p.maxEpochs; ++epoch) {
             const double epochStart = secondsSinceStart();
             m.train();
@@ -405,7 +404,7 @@ TrainOutcome Net::train(const Batch &trainRows, const Batch *validRows, const Tr
             }
             m.eval();
             if (outcome.outOfTime)
-                break;  // half an epoch: keep the best whole one
+                break;  // half an epoch: with validation rows, the best whole one is kept below
             const double loss = hasValid ? evaluate(m, valid) : trainSum / std::max(1.0, trainWeight);
             outcome.validCurve.push_back(loss);
             outcome.epochs = epoch;
@@ -430,8 +429,8 @@ TrainOutcome Net::train(const Batch &trainRows, const Batch *validRows, const Tr
             }
             // No new epoch that would end past the deadline.
             const double elapsed = secondsSinceStart();
-            lastEpochSeconds = elapsed - epochStart;
-            if (p.deadlineSeconds > 0 && elapsed + lastEpochSeconds >= p.deadlineSeconds && epoch < p.maxEpochs) {
+            const double epochSeconds = elapsed - epochStart;
+            if (p.deadlineSeconds > 0 && elapsed + epochSeconds >= p.deadlineSeconds && epoch < p.maxEpochs) {
                 outcome.outOfTime = true;
                 break;
             }

@@ -747,7 +747,7 @@ Result<std::unique_ptr<Model>> XgboostTrainer::fit(const FeatureMatrix &trainX, 
             etaChecked = true;
             const double perRound = std::max(1e-9, (elapsed - firstRound) / double(rounds - 1));
             const double affordable = rounds + std::max(0.0, options.deadlineSeconds - elapsed) / perRound;
-            const double eta = (*xgbParams)[QStringLiteral("eta")].toDouble();
+            const double eta = xgbParams->at(QStringLiteral("eta")).toDouble();  // set above for every booster
             const double needed = std::min(kMaxBudgetEta, kShrinkageToConverge / affordable);
             // Only where the clock, not the number of rounds asked for, is the limit.
             if (affordable < maxRounds && eta > 0 && needed > eta * 1.25) {
@@ -758,7 +758,7 @@ Result<std::unique_ptr<Model>> XgboostTrainer::fit(const FeatureMatrix &trainX, 
                               .arg(needed, 0, 'g', 2);
             }
         }
-        if (options.deadlineSeconds > 0 && clock.elapsed() >= options.deadlineSeconds * 1000.0 && rounds < maxRounds) {
+        if (options.deadlineSeconds > 0 && elapsed >= options.deadlineSeconds && rounds < maxRounds) {
             report.note = QStringLiteral("Stopped at the time limit after %1 rounds.").arg(rounds);
             report.stoppedAtDeadline = true;
             break;

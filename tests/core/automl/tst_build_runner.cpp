@@ -224,6 +224,26 @@ class TestBuildRunner : public QObject
         return runBuild(table, spec, registry);
     }
 
+    //! A quick build of keyedTable's "y" by registry's families, on one thread.
+    static Result<BuildResult> buildWith(const Table &table, TrainerRegistry &registry,
+                                         const QStringList &families, double timeLimit)
+    {
+        BuildSpec spec;
+        spec.target = QStringLiteral("y");
+        spec.threads = 1;
+        spec.timeLimitSeconds = timeLimit;
+        spec.families = families;
+        g_fits.clear();
+        return runBuild(table, spec, registry);
+    }
+
+    //! The first candidate of family (end() when there is none).
+    static std::vector<TrialRecord>::const_iterator firstOf(const BuildResult &r, const QString &family)
+    {
+        return std::find_if(r.trials.begin(), r.trials.end(),
+                            [&family](const TrialRecord &t) { return t.family == family; });
+    }
+
     //! A build of keyedTable's "y" by the "spy" family alone, on one thread.
     static BuildSpec spySpec(double timeLimit, BuildMode mode = BuildMode::Quick, int maxCandidates = 0)
     {
@@ -383,18 +403,11 @@ private Q_SLOTS:
         TrainerRegistry registry;
         registry.add(std::make_unique<SpyTrainer>(QStringLiteral("xgboost")));
         registry.add(std::make_unique<SpyTrainer>(QStringLiteral("mlp"), 0.8));  // 8 s over 10 folds
-        BuildSpec spec;
-        spec.target = QStringLiteral("y");
-        spec.threads = 1;
-        spec.timeLimitSeconds = 6;
-        spec.families = {QStringLiteral("xgboost"), QStringLiteral("mlp")};
-        g_fits.clear();
-        Result<BuildResult> r = runBuild(*table, spec, registry);
+        Result<BuildResult> r = buildWith(*table, registry, {QStringLiteral("xgboost"), QStringLiteral("mlp")}, 6);
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         const QString log = r->log.join(QLatin1Char('\n'));
         QCOMPARE(trialsOf(*r, QStringLiteral("mlp")), 1);
-        const auto network = std::find_if(r->trials.begin(), r->trials.end(),
-                                          [](const TrialRecord &t) { return t.family == QLatin1String("mlp"); });
+        const auto network = firstOf(*r, QStringLiteral("mlp"));
         QCOMPARE(network->status, QStringLiteral("out of time"));
         QVERIFY2(network->message.contains(QStringLiteral("would not finish within the time limit")), qPrintable(log));
         QVERIFY2(network->seconds < 2, qPrintable(log));
@@ -431,13 +444,7 @@ private Q_SLOTS:
         trees->honourDeadline();
         registry.add(std::move(trees));
         registry.add(std::make_unique<SpyTrainer>(QStringLiteral("mlp")));
-        BuildSpec spec;
-        spec.target = QStringLiteral("y");
-        spec.threads = 1;
-        spec.timeLimitSeconds = 12;
-        spec.families = {QStringLiteral("mlp"), QStringLiteral("xgboost")};
-        g_fits.clear();
-        Result<BuildResult> r = runBuild(*table, spec, registry);
+        Result<BuildResult> r = buildWith(*table, registry, {QStringLiteral("mlp"), QStringLiteral("xgboost")}, 12);
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         const QString log = r->log.join(QLatin1Char('\n'));
         const TrialRecord &first = r->trials.front();
@@ -448,8 +455,7 @@ private Q_SLOTS:
         QVERIFY2(g_fits.front().deadline < 0.65, qPrintable(log));
         QVERIFY2(trialsOf(*r, QStringLiteral("mlp")) >= 1, qPrintable(log));
         // The network waits for no one: its deadline is the whole time left per fold.
-        const auto network = std::find_if(r->trials.begin(), r->trials.end(),
-                                          [](const TrialRecord &t) { return t.family == QLatin1String("mlp"); });
+        const auto network = firstOf(*r, QStringLiteral("mlp"));
         QCOMPARE(network->status, QStringLiteral("finished"));
         QVERIFY2(r->seconds <= 12 * 1.1, qPrintable(log));
 
@@ -458,9 +464,7 @@ private Q_SLOTS:
         auto only = std::make_unique<SpyTrainer>(QStringLiteral("xgboost"), 3.0);
         only->honourDeadline();
         alone.add(std::move(only));
-        spec.families = {QStringLiteral("xgboost")};
-        g_fits.clear();
-        r = runBuild(*table, spec, alone);
+        r = buildWith(*table, alone, {QStringLiteral("xgboost")}, 12);
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         QVERIFY2(r->trials.front().seconds > 8, qPrintable(r->log.join(QLatin1Char('\n'))));
         QVERIFY(g_fits.front().deadline > 0.8);

@@ -615,35 +615,34 @@ std::unique_ptr<Trial> Runner::runTrial(Trainer *trainer, const QJsonObject &par
         offset += fd.validY.size();
         if (isCanceled(m_ctx))
             break;
-        // A forest is one round that cannot stop half-way: once its remaining folds,
-        // at the pace of those done, would not finish in time, stop it here.
-        // Other trainers keep to each fold's deadline, but a network's first epoch
-        // cannot stop half-way either: on a 12 s build of adult on a busy machine, a
-        // network given 1.1 s a fold took 1.7 s and would have overrun the budget by a
-        // third. They get a little slack (a fold that keeps its deadline leaves the
-        // rest just fitting) and stop too.
-        const size_t done = f + 1;
+        // Once a candidate's remaining folds, at the pace of those done, would not finish
+        // in time, stop it here. A forest is one round that cannot stop half-way; other
+        // trainers keep to each fold's deadline, but a network's first epoch cannot stop
+        // either: on a 12 s build of adult on a busy machine, a network given 1.1 s a fold
+        // took 1.7 s and would have overrun the budget by a third. They get a little
+        // slack, since a fold that keeps its deadline leaves the rest just fitting.
         // Never when it is the build's only chance of a model (no other family, none
         // finished yet): a build that ends with nothing is worse than one that
         // overruns its time by a fold or two.
         // While a family has not been tried yet, a forest may take at most half of the
         // time left: on large tables one forest took two thirds of a quick build and
         // kept out a network that beat it (california_housing, diamonds).
+        const size_t done = f + 1;
         if (done < data.folds.size() && (m_families.size() > 1 || hasUsableModel())) {
             const bool forest = trial->record.family == QLatin1String("random_forest");
             const double pace = secondsSince(started) / double(done);
             const double rest = pace * double(data.folds.size() - done);
             const double left = remaining() - m_reserve;
-            const bool untried = familiesWaiting(trial->record.family) > 0;
             const double slack = forest ? 0.0 : std::max(0.5, kFoldSlack * m_budget);
-            if (rest > left + slack || (forest && untried && rest > 0.5 * left)) {
-                // Not "pruned": nothing says the forest was poor, only slow.
+            const bool overrun = rest > left + slack;
+            if (overrun || (forest && rest > 0.5 * left && familiesWaiting(trial->record.family) > 0)) {
+                // Not "pruned": nothing says the candidate was poor, only slow.
                 trial->record.status = QString(trial_status::OutOfTime);
                 trial->record.message =
-                    (rest > left + slack ? QStringLiteral("Stopped after %1 of %2 folds: the rest would not finish within the "
-                                                  "time limit.")
-                                 : QStringLiteral("Stopped after %1 of %2 folds: the rest would take more than half of "
-                                                  "the time left, which the families not tried yet need."))
+                    (overrun ? QStringLiteral("Stopped after %1 of %2 folds: the rest would not finish within the "
+                                              "time limit.")
+                             : QStringLiteral("Stopped after %1 of %2 folds: the rest would take more than half of "
+                                              "the time left, which the families not tried yet need."))
                         .arg(done)
                         .arg(data.folds.size());
                 trial->record.seconds = secondsSince(started);

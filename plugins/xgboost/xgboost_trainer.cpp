@@ -710,6 +710,9 @@ Result<std::unique_ptr<Model>> XgboostTrainer::fit(const FeatureMatrix &trainX, 
     double bestLoss = std::numeric_limits<double>::infinity();
     bool etaChecked = false;
     double firstRound = 0;
+    // The learning rate the booster was given; none (0) is never raised.
+    const auto givenEta = xgbParams->find(QStringLiteral("eta"));
+    const double eta = givenEta == xgbParams->end() ? 0.0 : givenEta->second.toDouble();
     QString etaNote;
     // One message for the whole loop, so that TaskContext's rate limit applies.
     const QString what = forest ? QStringLiteral("Growing a random forest") : QStringLiteral("Boosting trees");
@@ -747,7 +750,6 @@ Result<std::unique_ptr<Model>> XgboostTrainer::fit(const FeatureMatrix &trainX, 
             etaChecked = true;
             const double perRound = std::max(1e-9, (elapsed - firstRound) / double(rounds - 1));
             const double affordable = rounds + std::max(0.0, options.deadlineSeconds - elapsed) / perRound;
-            const double eta = xgbParams->at(QStringLiteral("eta")).toDouble();  // set above for every booster
             const double needed = std::min(kMaxBudgetEta, kShrinkageToConverge / affordable);
             // Only where the clock, not the number of rounds asked for, is the limit.
             if (affordable < maxRounds && eta > 0 && needed > eta * 1.25) {

@@ -1068,6 +1068,7 @@ Result<BuildResult> Runner::run()
         families = first.isEmpty() ? QStringList() : QStringList{first};
     }
     std::vector<Trainer *> trainers;
+    QStringList onGpu, onCpu;  // with --gpu: the trainers that use it; a line for each other
     for (const QString &family : families) {
         Trainer *t = m_registry.trainer(family);
         if (!t) {
@@ -1085,6 +1086,25 @@ Result<BuildResult> Runner::run()
         m_classFactor[t->family()] = caps.timeGrowsWithClasses ? double(m_outputs) : 1.0;
         if (!caps.speedNote.isEmpty())
             log(caps.speedNote);
+        if (m_spec.useGpu) {
+            QString reason = caps.gpuReason.trimmed();
+            if (!reason.isEmpty() && !reason.endsWith(QLatin1Char('.')))
+                reason += QLatin1Char('.');
+            if (caps.gpuAvailable)
+                onGpu << t->displayName();
+            else
+                onCpu << QStringLiteral("On the CPU: %1.%2").arg(t->displayName(),
+                                                                 reason.isEmpty() ? QString() : QLatin1Char(' ') + reason);
+        }
+    }
+    // Asked for the GPU: say which trainers use it and why the others do not, since the
+    // command line accepts --gpu on any computer and a build that quietly ran on the
+    // CPU would leave its user guessing why it took so long.
+    if (m_spec.useGpu && !trainers.empty()) {
+        log(onGpu.isEmpty() ? QStringLiteral("No trainer can use a GPU here, so the build runs on the CPU.")
+                            : QStringLiteral("On the GPU: %1.").arg(onGpu.join(QStringLiteral(", "))));
+        for (const QString &line : std::as_const(onCpu))
+            log(line);
     }
     if (trainers.empty())
         return Result<BuildResult>::failure(ErrorCode::Unsupported,

@@ -75,7 +75,7 @@ bool cudaAvailable(std::string *reason)
         if (torch::cuda::is_available())
             return true;
         if (reason)
-            *reason = at::hasCUDA() ? "no CUDA device found" : "This LibTorch was built without CUDA";
+            *reason = at::hasCUDA() ? "No CUDA device was found" : "This LibTorch was built without CUDA";
     } catch (const std::exception &e) {
         if (reason)
             *reason = e.what();

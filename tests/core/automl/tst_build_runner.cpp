@@ -94,14 +94,22 @@ public:
     //! A fit sleeps no longer than its deadline and, cut there, says it stopped at
     //! it, as boosted trees and networks do.
     void honourDeadline() { m_honoursDeadline = true; }
+    //! What capabilities() says about a GPU.
+    void setGpu(bool available, const QString &reason)
+    {
+        m_gpu = available;
+        m_gpuReason = reason;
+    }
     bool choosesOnValidation(ProblemType) const override { return m_chooses; }
     QString family() const override { return m_family; }
-    QString displayName() const override { return QStringLiteral("Spy"); }
+    QString displayName() const override { return QStringLiteral("Spy ") + m_family; }
     TrainerCapabilities capabilities() const override
     {
         TrainerCapabilities c;
         c.nativeMissing = true;
         c.timeGrowsWithClasses = m_perClass;
+        c.gpuAvailable = m_gpu;
+        c.gpuReason = m_gpuReason;
         return c;
     }
     Result<std::unique_ptr<Model>> fit(const FeatureMatrix &trainX, const std::vector<float> &trainY,
@@ -154,6 +162,8 @@ private:
     bool m_honoursDeadline = false;
     double m_stopsBelow = 0;
     bool m_vary = false;
+    bool m_gpu = false;
+    QString m_gpuReason;
 };
 
 //! rows rows of a regression table whose feature "key" is distinct in every row.
@@ -468,6 +478,52 @@ private Q_SLOTS:
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         QVERIFY2(r->trials.front().seconds > 8, qPrintable(r->log.join(QLatin1Char('\n'))));
         QVERIFY(g_fits.front().deadline > 0.8);
+    }
+
+    //! A build asked to use the GPU says in its log which trainers use it and why
+    //! the others train on the CPU; asked for nothing, it says nothing about GPUs.
+    void gpuRequestSaysWhereEachTrainerRuns()
+    {
+        auto table = keyedTable(60);
+        const auto registryWith = [](bool treesOnGpu) {
+            auto registry = std::make_unique<TrainerRegistry>();
+            auto trees = std::make_unique<SpyTrainer>(QStringLiteral("xgboost"));
+            trees->setGpu(treesOnGpu, treesOnGpu ? QString() : QStringLiteral("This XGBoost was built without CUDA"));
+            registry->add(std::move(trees));
+            auto linear = std::make_unique<SpyTrainer>(QStringLiteral("linear"));
+            linear->setGpu(false, QStringLiteral("It runs on the CPU only."));
+            registry->add(std::move(linear));
+            return registry;
+        };
+        BuildSpec spec;
+        spec.target = QStringLiteral("y");
+        spec.threads = 1;
+        spec.timeLimitSeconds = 5;
+        spec.maxCandidates = 2;
+        spec.families = {QStringLiteral("xgboost"), QStringLiteral("linear")};
+        spec.useGpu = true;
+
+        auto some = registryWith(true);
+        Result<BuildResult> r = runBuild(*table, spec, *some);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QVERIFY2(r->log.contains(QStringLiteral("On the GPU: Spy xgboost.")), qPrintable(r->log.join(QLatin1Char('\n'))));
+        QVERIFY2(r->log.contains(QStringLiteral("On the CPU: Spy linear. It runs on the CPU only.")),
+                 qPrintable(r->log.join(QLatin1Char('\n'))));
+
+        auto none = registryWith(false);
+        r = runBuild(*table, spec, *none);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        const QString log = r->log.join(QLatin1Char('\n'));
+        QVERIFY2(log.contains(QStringLiteral("No trainer can use a GPU here, so the build runs on the CPU.")), qPrintable(log));
+        // The reason gets its full stop; one line per trainer.
+        QVERIFY2(r->log.contains(QStringLiteral("On the CPU: Spy xgboost. This XGBoost was built without CUDA.")),
+                 qPrintable(log));
+        QVERIFY2(!log.contains(QStringLiteral("On the GPU")), qPrintable(log));
+
+        spec.useGpu = false;
+        r = runBuild(*table, spec, *none);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QVERIFY2(!r->log.join(QLatin1Char('\n')).contains(QStringLiteral("GPU")), qPrintable(r->log.join(QLatin1Char('\n'))));
     }
 
     //! A budget spent before the first candidate could start (a busy machine, a tiny

@@ -23,12 +23,19 @@ constexpr float kNaNf = std::numeric_limits<float>::quiet_NaN();
 constexpr int64_t kMsPerDay = 86400000;
 constexpr double kFreeTextShare = 0.5;   // Text columns with this share of distinct values are free text
 constexpr int kFormatVersion = 1;
+// Free text: the words in at least kMinWordRows training rows (and a thousandth of them)
+// but not in every one, at most kMaxWords of the most frequent, each a 0/1 feature.
+constexpr int kMaxWords = 100;
+constexpr size_t kMinWordRows = 5;
+// Saved with this version only when a column reads words, so that other models stay
+// readable by an Easel that does not know them.
+constexpr int kWordsFormatVersion = 2;
 
 // Level index codes while reading categoricals.
 constexpr int32_t kLevelMissing = -1;
 constexpr int32_t kLevelUnseen = -2;
 
-enum class Kind { Numeric, OneHot, TargetEncoded, Embedded, Date };
+enum class Kind { Numeric, OneHot, TargetEncoded, Embedded, Date, Words };
 
 QString kindName(Kind kind)
 {
@@ -38,13 +45,14 @@ QString kindName(Kind kind)
     case Kind::TargetEncoded: return QStringLiteral("target_encoded");
     case Kind::Embedded: return QStringLiteral("embedded");
     case Kind::Date: return QStringLiteral("date");
+    case Kind::Words: return QStringLiteral("words");
     }
     return {};
 }
 
 bool kindFromName(const QString &name, Kind *kind)
 {
-    for (Kind k : {Kind::Numeric, Kind::OneHot, Kind::TargetEncoded, Kind::Embedded, Kind::Date}) {
+    for (Kind k : {Kind::Numeric, Kind::OneHot, Kind::TargetEncoded, Kind::Embedded, Kind::Date, Kind::Words}) {
         if (kindName(k) == name) {
             *kind = k;
             return true;
@@ -128,6 +136,30 @@ void sortLevels(QStringList &levels)
     std::sort(numbers.begin(), numbers.end());
     for (int i = 0; i < levels.size(); ++i)
         levels[i] = numbers[size_t(i)].second;
+}
+
+//! The distinct words of text, lower-cased: runs of letters and digits ("Braund, Mr. Owen"
+//! → braund, mr, owen); total (when given) counts every word, repeats included.
+QStringList wordsOf(const QString &text, int *total = nullptr)
+{
+    QStringList words;
+    int count = 0;
+    qsizetype start = -1;
+    for (qsizetype i = 0; i <= text.size(); ++i) {
+        const bool inWord = i < text.size() && text.at(i).isLetterOrNumber();
+        if (inWord && start < 0) {
+            start = i;
+        } else if (!inWord && start >= 0) {
+            ++count;
+            const QString word = text.mid(start, i - start).toLower();
+            if (!words.contains(word))
+                words << word;
+            start = -1;
+        }
+    }
+    if (total)
+        *total = count;
+    return words;
 }
 
 // ---- dates ------------------------------------------------------------------------------------
@@ -223,6 +255,7 @@ struct ColumnPlan
         case Kind::TargetEncoded: return outputs;
         case Kind::Embedded: return 0;
         case Kind::Date: return int(dateUsed().size()) + (indicator ? 1 : 0);
+        case Kind::Words: return 1 + int(levels.size()) + (indicator ? 1 : 0);
         }
         return 0;
     }
@@ -249,6 +282,11 @@ struct ColumnPlan
         case Kind::Date:
             for (int part : dateUsed())
                 names << name + QLatin1Char('.') + QLatin1String(kDateParts[part]);
+            break;
+        case Kind::Words:
+            names << name + QStringLiteral(" (words)");
+            for (const QString &word : levels)
+                names << name + QStringLiteral(" has \"%1\"").arg(word);
             break;
         }
         if (indicator)
@@ -301,6 +339,20 @@ struct Source
     std::vector<int32_t> dictLevels;    //!< String storage: level per dictionary code
     std::vector<int32_t> rowLevels;     //!< other storage: level per requested row position
     QHash<QString, int32_t> levelIndex;
+    //! Words: the known words and the word count of each dictionary code (String
+    //! storage) or of each requested row position (other storage); count -1 when missing.
+    std::vector<std::vector<int32_t>> words;
+    std::vector<int> wordCounts;
+
+    //! Index into words / wordCounts for row at position.
+    size_t wordSlot(size_t row, size_t position) const
+    {
+        if (column->storage() == Storage::String) {
+            const int32_t code = column->codes()[row];
+            return code < 0 ? column->dictionary().size() : size_t(code);
+        }
+        return position;
+    }
 
     double number(size_t row) const
     {
@@ -352,7 +404,35 @@ Source prepareSource(const ColumnPlan &plan, const Table &table, const std::vect
     const Column &col = *s.column;
     const bool categorical = plan.kind == Kind::OneHot || plan.kind == Kind::TargetEncoded
                              || plan.kind == Kind::Embedded;
-    if (categorical) {
+    if (plan.kind == Kind::Words) {
+        for (int i = 0; i < plan.levels.size(); ++i)
+            s.levelIndex.insert(plan.levels[i], i);
+        auto read = [&](const QString &text) {
+            int total = 0;
+            std::vector<int32_t> known;
+            for (const QString &word : wordsOf(text, &total))
+                if (const int32_t at = s.levelIndex.value(word, -1); at >= 0)
+                    known.push_back(at);
+            s.words.push_back(std::move(known));
+            s.wordCounts.push_back(total);
+        };
+        if (col.storage() == Storage::String) {
+            for (const std::string &text : col.dictionary())
+                read(QString::fromStdString(text));
+        } else {
+            for (size_t r : rows) {
+                if (col.isMissing(r)) {
+                    s.words.emplace_back();
+                    s.wordCounts.push_back(-1);
+                } else {
+                    read(col.textAt(r));
+                }
+            }
+        }
+        // The slot of a missing String value.
+        s.words.emplace_back();
+        s.wordCounts.push_back(-1);
+    } else if (categorical) {
         for (int i = 0; i < plan.levels.size(); ++i)
             s.levelIndex.insert(plan.levels[i], i);
         auto lookup = [&](const QString &text) { return s.levelIndex.value(text, kLevelUnseen); };
@@ -592,6 +672,59 @@ void fitTargetEncoding(ColumnPlan &plan, const std::vector<size_t> &rows, const 
     }
 }
 
+//! Fits a free-text column as words (see kMaxWords): false, with why in whyNot, when
+//! no word qualifies. Row texts are read once per distinct text.
+bool fitWords(ColumnPlan &plan, const Column &col, const std::vector<size_t> &rows, QString *whyNot)
+{
+    std::map<QString, size_t> rowsWith;  // sorted, so ties below break by the word
+    size_t present = 0;
+    double sum = 0, squares = 0;
+    const auto count = [&](const QString &text, size_t times) {
+        int total = 0;
+        for (const QString &word : wordsOf(text, &total))
+            rowsWith[word] += times;
+        present += times;
+        sum += double(total) * double(times);
+        squares += double(total) * double(total) * double(times);
+    };
+    if (col.storage() == Storage::String) {
+        std::vector<size_t> perCode(col.dictionary().size(), 0);
+        for (size_t r : rows)
+            if (const int32_t code = col.codes()[r]; code >= 0)
+                ++perCode[size_t(code)];
+        for (size_t c = 0; c < perCode.size(); ++c)
+            if (perCode[c])
+                count(QString::fromStdString(col.dictionary()[c]), perCode[c]);
+    } else {
+        for (size_t r : rows)
+            if (!col.isMissing(r))
+                count(col.textAt(r), 1);
+    }
+    const size_t least = std::max(kMinWordRows, size_t(std::ceil(0.001 * double(present))));
+    std::vector<std::pair<size_t, QString>> kept;
+    for (const auto &[word, n] : rowsWith)
+        if (n >= least && n < present)  // in every row, a word tells nothing
+            kept.emplace_back(n, word);
+    if (kept.empty()) {
+        *whyNot = QStringLiteral("no word in it is in %1 rows or more").arg(least);
+        return false;
+    }
+    std::stable_sort(kept.begin(), kept.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    if (kept.size() > size_t(kMaxWords))
+        kept.resize(size_t(kMaxWords));
+    plan.kind = Kind::Words;
+    plan.levels.clear();
+    for (const auto &[n, word] : kept)
+        plan.levels << word;
+    plan.indicator = plan.scaled && present < rows.size();
+    if (plan.scaled) {
+        plan.mean = sum / double(present);
+        const double var = squares / double(present) - plan.mean * plan.mean;
+        plan.stdev = var > 1e-12 ? std::sqrt(var) : 1.0;
+    }
+    return true;
+}
+
 } // namespace
 
 Result<Preprocessor> Preprocessor::fit(const Table &table, const std::vector<size_t> &rows, const TargetInfo &target,
@@ -683,6 +816,15 @@ Result<Preprocessor> Preprocessor::fit(const Table &table, const std::vector<siz
             continue;
         }
 
+        // Free text: read as words, or dropped when no word repeats enough.
+        const auto freeText = [&](size_t distinct, size_t present) {
+            QString whyNot;
+            if (fitWords(plan, col, rows, &whyNot))
+                p.plans.push_back(std::move(plan));
+            else
+                drop(QStringLiteral("looks like free text (%1 different values in %2 rows), and %3")
+                         .arg(formatCount(distinct), formatCount(present), whyNot));
+        };
         // Categorical and text: levels as written, counted on the training rows.
         std::map<QString, size_t> counts;
         size_t missing = 0;
@@ -699,9 +841,7 @@ Result<Preprocessor> Preprocessor::fit(const Table &table, const std::vector<siz
             const size_t distinct = size_t(std::count_if(perCode.begin(), perCode.end(), [](size_t n) { return n > 0; }));
             if (col.type() == ColumnType::Text && distinct > 2
                 && double(distinct) >= kFreeTextShare * double(rows.size() - missing)) {
-                drop(QStringLiteral("looks like free text (%1 different values in %2 rows); Easel does not read free "
-                                    "text yet")
-                         .arg(formatCount(distinct), formatCount(rows.size() - missing)));
+                freeText(distinct, rows.size() - missing);
                 continue;
             }
             for (size_t c = 0; c < perCode.size(); ++c)
@@ -727,9 +867,7 @@ Result<Preprocessor> Preprocessor::fit(const Table &table, const std::vector<siz
         }
         if (col.type() == ColumnType::Text && double(counts.size()) >= kFreeTextShare * double(present)
             && counts.size() > 2) {
-            drop(QStringLiteral("looks like free text (%1 different values in %2 rows); Easel does not read free "
-                                "text yet")
-                     .arg(formatCount(counts.size()), formatCount(present)));
+            freeText(counts.size(), present);
             continue;
         }
         for (const auto &[level, n] : counts)
@@ -888,6 +1026,30 @@ FeatureMatrix Preprocessor::Private::run(const Table &table, const std::vector<s
                 }
                 break;
             }
+            case Kind::Words: {
+                const size_t known = size_t(plan.levels.size());
+                for (size_t i = begin; i < end; ++i) {
+                    float *out = base + i * cols;
+                    if (!src.column) {
+                        out[0] = plan.scaled ? 0.0f : kNaNf;
+                        if (plan.indicator)
+                            out[1 + known] = 1.0f;
+                        continue;
+                    }
+                    const size_t slot = src.wordSlot(rows[i], i);
+                    const int count = src.wordCounts[slot];
+                    const bool miss = count < 0;
+                    if (!plan.scaled)
+                        out[0] = miss ? kNaNf : float(count);
+                    else
+                        out[0] = miss ? 0.0f : float((double(count) - plan.mean) / plan.stdev);
+                    for (int32_t word : src.words[slot])
+                        out[1 + size_t(word)] = 1.0f;
+                    if (plan.indicator)
+                        out[1 + known] = miss ? 1.0f : 0.0f;
+                }
+                break;
+            }
             }
         }
     });
@@ -926,7 +1088,9 @@ QJsonObject Preprocessor::toJson() const
     if (!d)
         return json;
     json[QStringLiteral("format")] = QStringLiteral("easel.preprocessor");
-    json[QStringLiteral("version")] = kFormatVersion;
+    const bool words = std::any_of(d->plans.begin(), d->plans.end(),
+                                   [](const ColumnPlan &plan) { return plan.kind == Kind::Words; });
+    json[QStringLiteral("version")] = words ? kWordsFormatVersion : kFormatVersion;
     json[QStringLiteral("flavour")] = flavourName(d->options.flavour);
     json[QStringLiteral("problem")] = problemTypeName(d->problem);
     json[QStringLiteral("target")] = d->target;
@@ -981,6 +1145,11 @@ QJsonObject Preprocessor::toJson() const
             c[QStringLiteral("std")] = toArray(std::vector<double>(plan.dateStd, plan.dateStd + kDatePartCount));
             break;
         }
+        case Kind::Words:
+            c[QStringLiteral("words")] = QJsonArray::fromStringList(plan.levels);
+            c[QStringLiteral("mean")] = plan.mean;
+            c[QStringLiteral("std")] = plan.stdev;
+            break;
         }
         columns.append(c);
     }
@@ -997,7 +1166,7 @@ Result<Preprocessor> Preprocessor::fromJson(const QJsonObject &json)
     };
     if (json.value(QStringLiteral("format")).toString() != QLatin1String("easel.preprocessor"))
         return corrupt(QStringLiteral("not a data preparation"));
-    if (json.value(QStringLiteral("version")).toInt() > kFormatVersion)
+    if (json.value(QStringLiteral("version")).toInt() > kWordsFormatVersion)
         return R::failure(ErrorCode::Unsupported,
                           QStringLiteral("This model was saved by a newer Easel. Update Easel to open it."));
 
@@ -1089,6 +1258,14 @@ Result<Preprocessor> Preprocessor::fromJson(const QJsonObject &json)
             std::copy(sd.begin(), sd.end(), plan.dateStd);
             break;
         }
+        case Kind::Words:
+            for (const QJsonValue &w : c.value(QStringLiteral("words")).toArray())
+                plan.levels << w.toString();
+            plan.mean = c.value(QStringLiteral("mean")).toDouble();
+            plan.stdev = c.value(QStringLiteral("std")).toDouble(1);
+            if (plan.levels.isEmpty() || plan.levels.contains(QString()) || !(plan.stdev > 0))
+                return corrupt(QStringLiteral("column %1 has bad word settings").arg(plan.name));
+            break;
         }
         p.plans.push_back(std::move(plan));
     }

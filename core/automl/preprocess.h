@@ -45,8 +45,13 @@ struct PreprocessOptions
 //!
 //! Rules (preprocess.cpp):
 //!  - dropped, with a reason: Identifier columns; columns empty in every training
-//!    row; columns with one value and no missing value; Text columns where at
-//!    least half the training rows hold a different value (free text).
+//!    row; columns with one value and no missing value; free text with no word to read.
+//!  - Free text (Text columns where at least half the training rows hold a different
+//!    value): words are the runs of letters and digits, lower-cased. Features: "review
+//!    (words)", the number of words (NaN when missing in Trees; standardised, missing → 0
+//!    plus "review (missing)" otherwise), then 'review has "great"' (0/1) for each word in
+//!    at least 5 training rows (and a thousandth of them) but not in every one, the 100
+//!    most frequent at most, ties by the word. Dropped when no word qualifies.
 //!  - Integer / Real / Boolean: Trees keeps the raw number (NaN missing); Scaled and
 //!    Embedded impute the training median, add "age (missing)" when training rows
 //!    had missing values, and standardise with the training mean and (population)

@@ -259,6 +259,21 @@ def _levels(col, levels, n):
                     dtype=np.int64)
 
 
+def _words(text):
+    """wordsOf: the runs of letters and digits, lower-cased, in order (repeats kept)."""
+    words, start = [], -1
+    for i, ch in enumerate(text):
+        if ch.isalnum():
+            if start < 0:
+                start = i
+        elif start >= 0:
+            words.append(text[start:i].lower())
+            start = -1
+    if start >= 0:
+        words.append(text[start:].lower())
+    return words
+
+
 def _cdiv(a, b):
     """C++ integer division (towards zero) of int64 arrays by a positive constant."""
     q = np.abs(a) // b
@@ -342,6 +357,26 @@ def transform(pipeline, table, n):
                     blocks.append(np.where(miss, 0.0, z).astype(np.float32))
             if indicator:
                 blocks.append(miss.astype(np.float32))
+        elif kind == "words":
+            index = {w: i for i, w in enumerate(plan["words"])}
+            count = np.full(n, np.nan)
+            has = np.zeros((n, len(index)), dtype=np.float32)
+            for r, text in enumerate(col.text_at() if col is not None else [None] * n):
+                if text is None:
+                    continue
+                words = _words(text)
+                count[r] = len(words)
+                for w in words:
+                    if w in index:
+                        has[r, index[w]] = 1.0
+            miss = np.isnan(count)
+            if not scaled:
+                blocks.append(count.astype(np.float32))
+            else:
+                blocks.append(np.where(miss, 0.0, (count - plan["mean"]) / plan["std"]).astype(np.float32))
+            blocks += [has[:, j] for j in range(len(index))]
+            if indicator:
+                blocks.append(miss.astype(np.float32))
         else:
             raise SystemExit("unknown column kind %r" % kind)
     x = np.stack(blocks, axis=1) if blocks else np.zeros((n, 0), dtype=np.float32)
@@ -367,6 +402,9 @@ def feature_names(pipeline, class_labels):
         elif kind == "date":
             parts = ["year", "month", "day_of_week", "hour", "day_of_year", "elapsed_days"]
             names += ["%s.%s" % (name, parts[p]) for p in ([0, 1, 2, 3, 4, 5] if plan["dateTime"] else [0, 1, 2, 4, 5])]
+        elif kind == "words":
+            names.append(name + " (words)")
+            names += ['%s has "%s"' % (name, w) for w in plan["words"]]
         if plan["indicator"] and kind != "embedded":
             names.append(name + " (missing)")
     return names

@@ -411,6 +411,18 @@ std::vector<DataWarning> computeWarnings(const Table &table, const std::vector<C
         }
         if (isTarget)
             continue;
+        // Free text (as the build's preprocessing sees it: text, at least half the values
+        // different) is not an ID: the build reads the words that repeat in it. Like an
+        // ID, no whole value repeats enough for the checks of leaks and pairs below.
+        if (s.type == ColumnType::Text && s.distinct > 2 && 2 * s.distinct >= s.count) {
+            idLike[i] = true;
+            out.push_back(makeWarning(WarningKind::HighCardinality, s.name, double(s.distinct),
+                                      QStringLiteral("%1 looks like free text (%2 different values in %3 rows). Easel "
+                                                     "reads the words that repeat in it, such as a title or a product "
+                                                     "name, not each whole text.")
+                                          .arg(s.name, count(s.distinct), count(s.count))));
+            continue;
+        }
         if (isIdentifierLike(s, rows)) {
             idLike[i] = true;
             const QString every = s.distinct >= rows

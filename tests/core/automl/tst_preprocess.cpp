@@ -1,6 +1,7 @@
 #include "automl/preprocess.h"
 #include "data/csv_reader.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QtTest>
 
@@ -500,6 +501,122 @@ private Q_SLOTS:
         QCOMPARE(Preprocessor::fromJson(QJsonObject{}).error().code, ErrorCode::Corrupt);
     }
 
+    //! Free text is read as words: a word count, then a 0/1 feature per word found in at
+    //! least five training rows but not in all, most frequent first; words first seen
+    //! at predict time, and text only the predict table has, add nothing.
+    void freeTextAsWords()
+    {
+        QStringList review, ys;
+        for (int i = 0; i < 200; ++i) {
+            // "great" in every third row, "awful" in every fourth, "rare" in rows 0..3,
+            // "the" in every row, a number of its own in each.
+            QString text = QStringLiteral("The meal #%1").arg(i);
+            if (i % 3 == 0)
+                text += QStringLiteral(", GREAT service; great!");
+            if (i % 4 == 0)
+                text += QStringLiteral(" awful wait");
+            if (i < 4)
+                text += QStringLiteral(" rare");
+            review << (i % 25 == 7 ? QString() : text);
+            ys << (i % 3 == 0 ? QStringLiteral("yes") : QStringLiteral("no"));
+        }
+        Table t = tableOf({stringColumn(QStringLiteral("review"), review, ColumnType::Text),
+                           stringColumn(QStringLiteral("y"), ys)});
+        TargetInfo target;
+        target.column = QStringLiteral("y");
+        target.problem = ProblemType::Binary;
+        target.classLabels = {QStringLiteral("no"), QStringLiteral("yes")};
+        const std::vector<float> y = encodeTarget(t, target);
+
+        auto pre = Preprocessor::fit(t, range(0, 150), target, y, {});
+        QVERIFY2(pre.ok(), qPrintable(pre.error().message));
+        QCOMPARE(pre->inputColumns(), QStringList{QStringLiteral("review")});
+        QVERIFY(pre->dropped().empty());
+        FeatureMatrix x = pre->transform(t);
+        // meal and the in every present row: left out. great (50 rows) before awful (38),
+        // service (50) and wait (38) after them by the word, as ties go.
+        QCOMPARE(x.names, (QStringList{QStringLiteral("review (words)"), QStringLiteral("review has \"great\""),
+                                       QStringLiteral("review has \"service\""), QStringLiteral("review has \"awful\""),
+                                       QStringLiteral("review has \"wait\"")}));
+        QCOMPARE(x.sourceColumn, (std::vector<int>{0, 0, 0, 0, 0}));
+        const auto at = [&x](size_t row, size_t col) { return x.values[row * x.cols + col]; };
+        // Row 0: "The meal #0, GREAT service; great! awful wait rare": 9 words.
+        QCOMPARE(at(0, 0), 9.0f);
+        QCOMPARE(at(0, 1), 1.0f);
+        QCOMPARE(at(0, 2), 1.0f);
+        QCOMPARE(at(0, 3), 1.0f);
+        QCOMPARE(at(0, 4), 1.0f);
+        // Row 5: "The meal #5": 3 words, none known.
+        QCOMPARE(at(5, 0), 3.0f);
+        for (size_t c = 1; c < x.cols; ++c)
+            QCOMPARE(at(5, c), 0.0f);
+        // Row 7 is missing: no count, no word.
+        QVERIFY(std::isnan(at(7, 0)));
+        QCOMPARE(at(7, 1), 0.0f);
+
+        // Scaled: the count standardised on the training rows, a missing indicator.
+        PreprocessOptions scaled;
+        scaled.flavour = FeatureFlavour::Scaled;
+        auto sp = Preprocessor::fit(t, range(0, 150), target, y, scaled);
+        QVERIFY(sp.ok());
+        const FeatureMatrix sx = sp->transform(t, range(0, 150));
+        QCOMPARE(sx.names.last(), QStringLiteral("review (missing)"));
+        double sum = 0;
+        int present = 0;
+        for (size_t r = 0; r < sx.rows; ++r) {
+            const bool miss = sx.values[r * sx.cols + sx.cols - 1] == 1.0f;
+            QCOMPARE(miss, r % 25 == 7);
+            if (miss) {
+                QCOMPARE(sx.values[r * sx.cols], 0.0f);
+            } else {
+                sum += sx.values[r * sx.cols];
+                ++present;
+            }
+        }
+        QVERIFY(std::abs(sum / present) < 1e-5);
+
+        // At predict time: text typed as numbers, unseen words, a column left out.
+        Column other(QStringLiteral("review"), ColumnType::Integer, Storage::Int64);
+        other.int64s() = {42, kMissingInt64};
+        Table numbers = tableOf({std::move(other)});
+        FeatureMatrix nx = pre->transform(numbers);
+        QCOMPARE(nx.values[0], 1.0f);  // "42": one word
+        QVERIFY(std::isnan(nx.values[nx.cols]));
+        Table fresh = tableOf({stringColumn(QStringLiteral("review"), {QStringLiteral("Awful! Truly awful."),
+                                                                       QStringLiteral("brand new words")},
+                                            ColumnType::Text)});
+        nx = pre->transform(fresh);
+        QCOMPARE(nx.values[0], 3.0f);
+        QCOMPARE(nx.values[3], 1.0f);  // awful
+        QCOMPARE(nx.values[1] + nx.values[2] + nx.values[4], 0.0f);
+        QCOMPARE(nx.values[nx.cols], 3.0f);
+        for (size_t c = 1; c < nx.cols; ++c)
+            QCOMPARE(nx.values[nx.cols + c], 0.0f);
+        Table lacking = tableOf({realColumn(QStringLiteral("other"), {1.0})});
+        nx = pre->transform(lacking);
+        QVERIFY(std::isnan(nx.values[0]));
+
+        // Saved and read back: the same features; the format names its version, so an
+        // Easel without words refuses the model rather than misreading it.
+        const QJsonObject json = pre->toJson();
+        QCOMPARE(json.value(QStringLiteral("version")).toInt(), 2);
+        auto back = Preprocessor::fromJson(json);
+        QVERIFY2(back.ok(), qPrintable(back.error().message));
+        QVERIFY(sameBits(back->transform(t), pre->transform(t)));
+        QJsonObject broken = json;
+        QJsonArray columns = broken.value(QStringLiteral("columns")).toArray();
+        QJsonObject column = columns[0].toObject();
+        column.remove(QStringLiteral("words"));
+        columns[0] = column;
+        broken[QStringLiteral("columns")] = columns;
+        QCOMPARE(Preprocessor::fromJson(broken).error().code, ErrorCode::Corrupt);
+        // Without free text, the format stays at version 1.
+        const Mixed m = mixedTable();
+        auto plain = Preprocessor::fit(m.table, range(0, 150), m.target, m.y, {});
+        QVERIFY(plain.ok());
+        QCOMPARE(plain->toJson().value(QStringLiteral("version")).toInt(), 1);
+    }
+
     void noUsableColumn()
     {
         QStringList ys, id;
@@ -533,13 +650,28 @@ private Q_SLOTS:
             QStringList dropped;
             for (const DroppedColumn &d : pre->dropped())
                 dropped << d.column;
-            QVERIFY2(dropped.contains(QStringLiteral("name")), qPrintable(dropped.join(',')));
+            // Names are free text; their titles tell who survived.
+            QVERIFY2(!dropped.contains(QStringLiteral("name")), qPrintable(dropped.join(',')));
+            QVERIFY(pre->inputColumns().contains(QStringLiteral("name")));
             QVERIFY(!pre->inputColumns().contains(QStringLiteral("survived")));
             QVERIFY(pre->inputColumns().contains(QStringLiteral("sex")));
             const FeatureMatrix train = pre->transformTraining(t, holdout.train);
             const FeatureMatrix valid = pre->transform(t, holdout.valid);
             QCOMPARE(train.cols, valid.cols);
             QCOMPARE(valid.rows, holdout.valid.size());
+            const auto survivalWith = [&](const QString &word) {
+                const qsizetype col = train.names.indexOf(QStringLiteral("name has \"%1\"").arg(word));
+                double survived = 0, with = 0;
+                for (size_t i = 0; col >= 0 && i < train.rows; ++i)
+                    if (train.values[i * train.cols + size_t(col)] == 1.0f) {
+                        ++with;
+                        survived += y[holdout.train[i]];
+                    }
+                return with > 0 ? survived / with : -1.0;
+            };
+            const double mr = survivalWith(QStringLiteral("mr")), mrs = survivalWith(QStringLiteral("mrs"));
+            QVERIFY2(mr >= 0 && mr < 0.25, qPrintable(QString::number(mr)));
+            QVERIFY2(mrs > 0.6, qPrintable(QString::number(mrs)));
             if (flavour != FeatureFlavour::Trees)
                 for (float v : valid.values)
                     QVERIFY(std::isfinite(v));

@@ -97,7 +97,9 @@ private Q_SLOTS:
         QCOMPARE(statsOf(p, QStringLiteral("ticket"))->distinct, 681);
         QVERIFY(hasWarning(p, WarningKind::MostlyMissing, QStringLiteral("cabin")));  // 687 of 891
         QVERIFY(!hasWarning(p, WarningKind::MostlyMissing, QStringLiteral("age")));
-        QVERIFY(hasWarning(p, WarningKind::IdentifierLike, QStringLiteral("name")));
+        // Free text, whose words the build reads: not an ID to leave out.
+        QVERIFY(!hasWarning(p, WarningKind::IdentifierLike, QStringLiteral("name")));
+        QVERIFY(hasWarning(p, WarningKind::HighCardinality, QStringLiteral("name")));
         QVERIFY(hasWarning(p, WarningKind::HighCardinality, QStringLiteral("ticket")));
         QVERIFY(!hasWarning(p, WarningKind::ClassImbalance, QStringLiteral("survived")));  // 38 % survived
         for (const DataWarning &w : p.warnings)

@@ -16,6 +16,8 @@
 #   EASEL_SCREENSHOT_SCALE=2          HiDPI: Qt's scale factor (QT_SCALE_FACTOR), so
 #                                     the PNGs have twice the pixels of the window size
 #   EASEL_SCREENSHOT_PRESENTATION=1   the whole tour in presentation mode
+#   EASEL_SCREENSHOT_CSV=FILE EASEL_SCREENSHOT_TARGET=COLUMN   another data set and
+#                                     the column to predict (default: penguins, species)
 # e.g. EASEL_SCREENSHOT_SIZE=1280x720 EASEL_SCREENSHOT_PRESENTATION=1 scripts/screenshots.sh shots-projector
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -384,7 +384,14 @@ void PredictPage::buildForm()
         const QString type = s.value(QStringLiteral("type")).toString();
         QWidget *field = nullptr;
         QString hint;
-        if (s.contains(QStringLiteral("levels"))) {
+        if (s.value(QStringLiteral("free_text")).toBool()) {
+            auto *edit = new QLineEdit(s.value(QStringLiteral("example")).toString(), m_formHost);
+            edit->setCursorPosition(0);
+            hint = QStringLiteral("Free text: Easel reads the words in it, so any text will do.");
+            edit->setPlaceholderText(QStringLiteral("Type the text"));
+            connect(edit, &QLineEdit::textChanged, this, &PredictPage::schedulePrediction);
+            field = edit;
+        } else if (s.contains(QStringLiteral("levels"))) {
             auto *box = new QComboBox(m_formHost);
             box->setEditable(true);
             box->setInsertPolicy(QComboBox::NoInsert);

@@ -159,8 +159,10 @@ void ScreenshotTour::studioTour()
     BuildPage *build = m_window->buildPage();
     m_window->showBuild();
     waitFor([build] { return build->targetsReady(); }, 30000, QStringLiteral("the target list"), [this, build] {
-        if (build->target().isEmpty() && !build->selectTarget(QStringLiteral("species")))
-            return fail(QStringLiteral("no species column to predict"));
+        // EASEL_SCREENSHOT_TARGET names the column to predict in another CSV.
+        const QString target = qEnvironmentVariable("EASEL_SCREENSHOT_TARGET", QStringLiteral("species"));
+        if ((build->target().isEmpty() || build->target() != target) && !build->selectTarget(target))
+            return fail(QStringLiteral("no %1 column to predict").arg(target));
         waitFor([build] { return build->previewReady(); }, 90000, QStringLiteral("the preview"), [this, build] {
             shoot(QStringLiteral("07-build-preview.png"));
             build->timeLimitBox()->setValue(buildSeconds());

@@ -139,6 +139,8 @@ ServeReply ServeEndpoint::schema() const
         const QJsonArray levels = c.value(QStringLiteral("levels")).toArray();
         if (!levels.isEmpty())
             example.insert(name, levels.first());
+        else if (c.contains(QStringLiteral("example")))
+            example.insert(name, c.value(QStringLiteral("example")));
         else if (c.contains(QStringLiteral("min")) && c.contains(QStringLiteral("max")))
             example.insert(name, (c.value(QStringLiteral("min")).toDouble() + c.value(QStringLiteral("max")).toDouble()) / 2);
         else if (isDateType(type))

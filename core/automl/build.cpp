@@ -692,7 +692,23 @@ QJsonArray Runner::inputSchema(const QStringList &columns) const
             continue;
         const Column &c = m_table.column(size_t(index));
         QJsonObject o{{QStringLiteral("name"), name}, {QStringLiteral("type"), columnTypeName(c.type())}};
-        if (c.storage() == Storage::String && c.dictionary().size() <= 1000) {
+        // Free text: its words are read, so a new text is as good as a known one; the
+        // form offers a line to type in, filled with the first training row's text.
+        std::vector<char> seen(c.storage() == Storage::String ? c.dictionary().size() : 0, 0);
+        int64_t distinct = 0, present = 0;
+        int32_t example = -1;
+        for (size_t r : m_rows)
+            if (const int32_t code = c.storage() == Storage::String ? c.codes()[r] : -1; code >= 0) {
+                ++present;
+                distinct += !seen[size_t(code)];
+                seen[size_t(code)] = 1;
+                if (example < 0)
+                    example = code;
+            }
+        if (isFreeText(c.type(), distinct, present)) {
+            o.insert(QStringLiteral("free_text"), true);
+            o.insert(QStringLiteral("example"), QString::fromStdString(c.dictionary()[size_t(example)]));
+        } else if (c.storage() == Storage::String && c.dictionary().size() <= 1000) {
             // Levels by frequency, most common first: the order a form's drop-down shows.
             std::vector<int64_t> counts(c.dictionary().size(), 0);
             for (int32_t code : c.codes())

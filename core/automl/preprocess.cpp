@@ -21,7 +21,6 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr float kNaNf = std::numeric_limits<float>::quiet_NaN();
 constexpr int64_t kMsPerDay = 86400000;
-constexpr double kFreeTextShare = 0.5;   // Text columns with this share of distinct values are free text
 constexpr int kFormatVersion = 1;
 // Free text: the words in at least kMinWordRows training rows (and a thousandth of them)
 // but not in every one, at most kMaxWords of the most frequent, each a 0/1 feature.
@@ -138,8 +137,9 @@ void sortLevels(QStringList &levels)
         levels[i] = numbers[size_t(i)].second;
 }
 
-//! The distinct words of text, lower-cased: runs of letters and digits ("Braund, Mr. Owen"
-//! → braund, mr, owen); total (when given) counts every word, repeats included.
+//! The distinct words of text, lower-cased and sorted: runs of letters and digits
+//! ("Braund, Mr. Owen" → braund, mr, owen); total (when given) counts every word,
+//! repeats included.
 QStringList wordsOf(const QString &text, int *total = nullptr)
 {
     QStringList words;
@@ -151,14 +151,14 @@ QStringList wordsOf(const QString &text, int *total = nullptr)
             start = i;
         } else if (!inWord && start >= 0) {
             ++count;
-            const QString word = text.mid(start, i - start).toLower();
-            if (!words.contains(word))
-                words << word;
+            words << text.mid(start, i - start).toLower();
             start = -1;
         }
     }
     if (total)
         *total = count;
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
     return words;
 }
 
@@ -417,8 +417,19 @@ Source prepareSource(const ColumnPlan &plan, const Table &table, const std::vect
             s.wordCounts.push_back(total);
         };
         if (col.storage() == Storage::String) {
-            for (const std::string &text : col.dictionary())
-                read(QString::fromStdString(text));
+            // Only the texts of the rows asked for: a fold's rows are a part of the table.
+            std::vector<char> used(col.dictionary().size(), 0);
+            for (size_t r : rows)
+                if (const int32_t code = col.codes()[r]; code >= 0)
+                    used[size_t(code)] = 1;
+            for (size_t c = 0; c < used.size(); ++c) {
+                if (used[c]) {
+                    read(QString::fromStdString(col.dictionary()[c]));
+                } else {
+                    s.words.emplace_back();
+                    s.wordCounts.push_back(-1);
+                }
+            }
         } else {
             for (size_t r : rows) {
                 if (col.isMissing(r)) {
@@ -839,8 +850,7 @@ Result<Preprocessor> Preprocessor::fit(const Table &table, const std::vector<siz
             }
             // Free text is recognised before any string is built (dictionary codes are distinct texts).
             const size_t distinct = size_t(std::count_if(perCode.begin(), perCode.end(), [](size_t n) { return n > 0; }));
-            if (col.type() == ColumnType::Text && distinct > 2
-                && double(distinct) >= kFreeTextShare * double(rows.size() - missing)) {
+            if (isFreeText(col.type(), int64_t(distinct), int64_t(rows.size() - missing))) {
                 freeText(distinct, rows.size() - missing);
                 continue;
             }
@@ -865,8 +875,7 @@ Result<Preprocessor> Preprocessor::fit(const Table &table, const std::vector<siz
                      .arg(counts.begin()->first));
             continue;
         }
-        if (col.type() == ColumnType::Text && double(counts.size()) >= kFreeTextShare * double(present)
-            && counts.size() > 2) {
+        if (isFreeText(col.type(), int64_t(counts.size()), int64_t(present))) {
             freeText(counts.size(), present);
             continue;
         }

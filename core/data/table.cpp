@@ -37,6 +37,11 @@ bool columnTypeFromName(const QString &name, ColumnType *type)
 bool isNumeric(ColumnType type) { return type == ColumnType::Integer || type == ColumnType::Real; }
 bool isTemporal(ColumnType type) { return type == ColumnType::Date || type == ColumnType::DateTime; }
 
+bool isFreeText(ColumnType type, int64_t distinct, int64_t present)
+{
+    return type == ColumnType::Text && distinct > 2 && 2 * distinct >= present;
+}
+
 size_t Column::size() const
 {
     switch (m_storage) {

@@ -40,6 +40,9 @@ QString columnTypeName(ColumnType type);          //!< "integer", "real", … (s
 bool columnTypeFromName(const QString &name, ColumnType *type);
 bool isNumeric(ColumnType type);                  //!< Integer or Real
 bool isTemporal(ColumnType type);                 //!< Date or DateTime
+//! A Text column whose present values are at least half different (more than two):
+//! free text, whose words a build reads, rather than repeated labels.
+bool isFreeText(ColumnType type, int64_t distinct, int64_t present);
 
 //! One typed column. Exactly one of the value vectors is used, chosen by storage().
 //! Dates and date-times are stored as milliseconds since 1970-01-01T00:00:00 UTC

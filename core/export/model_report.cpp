@@ -192,6 +192,8 @@ Result<QByteArray> makeModelReport(const ModelBundle &bundle, const ReportEvalua
                                                   num(o.value(QStringLiteral("max")).toDouble(), 6));
         else if (o.contains(QStringLiteral("levels")))
             range = QStringLiteral("%1 levels").arg(o.value(QStringLiteral("levels")).toArray().size());
+        else if (o.value(QStringLiteral("free_text")).toBool())
+            range = QStringLiteral("free text, read as words");
         inputRows.push_back({o.value(QStringLiteral("name")).toString(), o.value(QStringLiteral("type")).toString(),
                              range});
     }

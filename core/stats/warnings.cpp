@@ -414,7 +414,7 @@ std::vector<DataWarning> computeWarnings(const Table &table, const std::vector<C
         // Free text (as the build's preprocessing sees it: text, at least half the values
         // different) is not an ID: the build reads the words that repeat in it. Like an
         // ID, no whole value repeats enough for the checks of leaks and pairs below.
-        if (s.type == ColumnType::Text && s.distinct > 2 && 2 * s.distinct >= s.count) {
+        if (isFreeText(s.type, s.distinct, s.count)) {
             idLike[i] = true;
             out.push_back(makeWarning(WarningKind::HighCardinality, s.name, double(s.distinct),
                                       QStringLiteral("%1 looks like free text (%2 different values in %3 rows). Easel "

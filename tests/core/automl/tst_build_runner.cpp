@@ -11,6 +11,7 @@
 #include "automl/trainer_registry.h"
 #include "data/csv_reader.h"
 
+#include <QJsonArray>
 #include <QTest>
 
 #include <algorithm>
@@ -524,6 +525,36 @@ private Q_SLOTS:
         r = runBuild(*table, spec, *none);
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         QVERIFY2(!r->log.join(QLatin1Char('\n')).contains(QStringLiteral("GPU")), qPrintable(r->log.join(QLatin1Char('\n'))));
+    }
+
+    //! The model's input schema marks free text, with an example for the prediction
+    //! form, and lists no levels: its words are read, so a new text is not "unknown".
+    void freeTextIsMarkedInTheSchema()
+    {
+        QByteArray csv = "note,colour,y\n";
+        for (int i = 0; i < 120; ++i)
+            csv += "visit " + QByteArray::number(i) + (i % 2 ? " went well" : " was slow") + ','
+                   + (i % 3 ? "red" : "blue") + ',' + QByteArray::number(i % 5) + '\n';
+        Result<CsvImport> read = readCsvData(csv, QStringLiteral("notes.csv"));
+        QVERIFY(read.ok());
+        TrainerRegistry registry;
+        registry.add(std::make_unique<SpyTrainer>());
+        BuildSpec spec = spySpec(10);
+        spec.maxCandidates = 1;
+        Result<BuildResult> r = runBuild(*read->table, spec, registry);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QJsonObject note, colour;
+        for (const QJsonValue &v : r->bundle.manifest.value(QStringLiteral("input_schema")).toArray()) {
+            const QJsonObject o = v.toObject();
+            (o.value(QStringLiteral("name")).toString() == QLatin1String("note") ? note : colour) = o;
+        }
+        QCOMPARE(note.value(QStringLiteral("type")).toString(), QStringLiteral("text"));
+        QVERIFY(note.value(QStringLiteral("free_text")).toBool());
+        QVERIFY(!note.contains(QStringLiteral("levels")));
+        QVERIFY2(note.value(QStringLiteral("example")).toString().startsWith(QStringLiteral("visit ")),
+                 qPrintable(note.value(QStringLiteral("example")).toString()));
+        QVERIFY(!colour.contains(QStringLiteral("free_text")));
+        QCOMPARE(colour.value(QStringLiteral("levels")).toArray().size(), 2);
     }
 
     //! A budget spent before the first candidate could start (a busy machine, a tiny

@@ -556,7 +556,7 @@ void ModelsPage::fillSettings(const LoadedModel &m)
     html += row(QStringLiteral("Took"), words::duration(build.value(QStringLiteral("seconds")).toDouble()));
     html += row(QStringLiteral("Checked by"), build.value(QStringLiteral("validation")).toString().toHtmlEscaped());
     html += row(QStringLiteral("Threads"), QString::number(build.value(QStringLiteral("threads")).toInt()));
-    html += row(QStringLiteral("Compute"), build.value(QStringLiteral("use_gpu")).toBool() ? QStringLiteral("GPU") : QStringLiteral("CPU"));
+    html += row(QStringLiteral("Compute"), words::compute(build).toHtmlEscaped());
     QStringList members;
     for (const QString &f : memberFamilies(m.manifest))
         members << words::family(f);

@@ -264,6 +264,27 @@ QString modeTitle(const QString &modeName)
     return QStringLiteral("Quick build");
 }
 
+QString compute(const QJsonObject &build)
+{
+    if (!build.value(QStringLiteral("use_gpu")).toBool())
+        return QStringLiteral("CPU");
+    // Models built before the families on the GPU were recorded: what was asked for.
+    if (!build.contains(QStringLiteral("gpu_families")))
+        return QStringLiteral("GPU");
+    const auto names = [&build](const char *key) {
+        QStringList out;
+        for (const QJsonValue &v : build.value(QLatin1String(key)).toArray())
+            out << family(v.toString()).toLower();
+        return out;
+    };
+    const QStringList gpu = names("gpu_families"), cpu = names("cpu_families");
+    if (gpu.isEmpty())
+        return QStringLiteral("CPU (no GPU could be used)");
+    if (cpu.isEmpty())
+        return QStringLiteral("GPU");
+    return QStringLiteral("GPU for %1; CPU for %2").arg(gpu.join(QStringLiteral(", ")), cpu.join(QStringLiteral(", ")));
+}
+
 QString duration(double seconds)
 {
     if (!std::isfinite(seconds) || seconds < 0)

@@ -53,6 +53,9 @@ QString metricValue(Metric metric, double value);
 QString modeTitle(const QString &modeName);
 //! A duration in plain words: "45 s", "2 min", "1 h 5 min".
 QString duration(double seconds);
+//! Where a build computed, from the manifest's build settings: "CPU", "GPU", "GPU for
+//! gradient-boosted trees; CPU for linear model", "CPU (no GPU could be used)".
+QString compute(const QJsonObject &build);
 
 } // namespace words
 } // namespace easel

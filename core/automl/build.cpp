@@ -231,6 +231,7 @@ private:
     std::map<QString, double> m_projectedSeconds;
     std::map<QString, std::vector<double>> m_firstFoldScores;
     int m_expectedTrials = 1;
+    QStringList m_gpuFamilies;  //!< with --gpu: the families whose trainer can use it
     double m_bestScore = std::numeric_limits<double>::quiet_NaN();
     //! The time limit ended the search or kept a candidate out (not the search's own
     //! stopping rule): a longer limit may do better, and a rerun may choose differently.
@@ -950,6 +951,15 @@ Result<BuildResult> Runner::finish()
     build.insert(QStringLiteral("seconds"), result.seconds);
     build.insert(QStringLiteral("canceled"), result.canceled);
     build.insert(QStringLiteral("time_limited"), result.timeLimited);
+    // Asked for the GPU: the families that used it (none on a computer without one) and the others.
+    if (m_spec.useGpu) {
+        QStringList cpu;
+        for (const QString &f : std::as_const(m_families))
+            if (!m_gpuFamilies.contains(f))
+                cpu << f;
+        build.insert(QStringLiteral("gpu_families"), QJsonArray::fromStringList(m_gpuFamilies));
+        build.insert(QStringLiteral("cpu_families"), QJsonArray::fromStringList(cpu));
+    }
     bundle.manifest = QJsonObject{
         {QStringLiteral("format"), QStringLiteral("easel-model")},
         {QStringLiteral("format_version"), int(ModelBundle::kFormatVersion)},
@@ -1106,8 +1116,10 @@ Result<BuildResult> Runner::run()
             QString reason = caps.gpuReason.trimmed();
             if (!reason.isEmpty() && !reason.endsWith(QLatin1Char('.')))
                 reason += QLatin1Char('.');
-            if (caps.gpuAvailable)
+            if (caps.gpuAvailable) {
                 onGpu << t->displayName();
+                m_gpuFamilies << t->family();
+            }
             else
                 onCpu << QStringLiteral("On the CPU: %1.%2").arg(t->displayName(),
                                                                  reason.isEmpty() ? QString() : QLatin1Char(' ') + reason);

@@ -332,6 +332,10 @@ Result<QByteArray> makeModelReport(const ModelBundle &bundle, const ReportEvalua
         {QStringLiteral("Validation"), jsonText(build.value(QStringLiteral("validation")))},
         {QStringLiteral("Threads"), jsonText(build.value(QStringLiteral("threads")))},
         {QStringLiteral("GPU"), jsonText(build.value(QStringLiteral("use_gpu")))},
+        {QStringLiteral("Families on the GPU"), build.value(QStringLiteral("gpu_families")).toArray().isEmpty()
+                                                     ? (build.contains(QStringLiteral("gpu_families")) ? QStringLiteral("none")
+                                                                                                       : QStringLiteral("—"))
+                                                     : jsonText(build.value(QStringLiteral("gpu_families")))},
         {QStringLiteral("Build took (s)"), jsonText(build.value(QStringLiteral("seconds")))},
         {QStringLiteral("Stopped early"), jsonText(build.value(QStringLiteral("canceled")))},
     };

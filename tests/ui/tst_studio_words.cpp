@@ -31,6 +31,22 @@ private Q_SLOTS:
                  QStringLiteral("depth 6 · learning rate %1").arg(num(0.05)));
     }
 
+    //! The model page's "Compute": what the build asked for, and with --gpu, what used it.
+    void computeSaysWhatUsedTheGpu()
+    {
+        QCOMPARE(words::compute(QJsonObject{{"use_gpu", false}}), QStringLiteral("CPU"));
+        QCOMPARE(words::compute(QJsonObject{{"use_gpu", true}}), QStringLiteral("GPU"));  // built before it was recorded
+        QCOMPARE(words::compute(QJsonObject{{"use_gpu", true}, {"gpu_families", QJsonArray{}},
+                                            {"cpu_families", QJsonArray{"linear", "xgboost"}}}),
+                 QStringLiteral("CPU (no GPU could be used)"));
+        QCOMPARE(words::compute(QJsonObject{{"use_gpu", true}, {"gpu_families", QJsonArray{"xgboost", "mlp"}},
+                                            {"cpu_families", QJsonArray{"linear"}}}),
+                 QStringLiteral("GPU for gradient-boosted trees, neural network; CPU for linear model"));
+        QCOMPARE(words::compute(QJsonObject{{"use_gpu", true}, {"gpu_families", QJsonArray{"xgboost"}},
+                                            {"cpu_families", QJsonArray{}}}),
+                 QStringLiteral("GPU"));
+    }
+
     void forestsShowDepthTreesAndColumns()
     {
         const QJsonObject p{{"max_depth", 14}, {"n_estimators", 300}, {"subsample", 0.63}};

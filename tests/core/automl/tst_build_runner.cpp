@@ -510,6 +510,10 @@ private Q_SLOTS:
         QVERIFY2(r->log.contains(QStringLiteral("On the GPU: Spy xgboost.")), qPrintable(r->log.join(QLatin1Char('\n'))));
         QVERIFY2(r->log.contains(QStringLiteral("On the CPU: Spy linear. It runs on the CPU only.")),
                  qPrintable(r->log.join(QLatin1Char('\n'))));
+        // The model records which families used it, for its page and report.
+        const QJsonObject settings = r->bundle.manifest.value(QStringLiteral("build")).toObject();
+        QCOMPARE(settings.value(QStringLiteral("gpu_families")).toArray(), QJsonArray{QStringLiteral("xgboost")});
+        QCOMPARE(settings.value(QStringLiteral("cpu_families")).toArray(), QJsonArray{QStringLiteral("linear")});
 
         auto none = registryWith(false);
         r = runBuild(*table, spec, *none);
@@ -520,10 +524,13 @@ private Q_SLOTS:
         QVERIFY2(r->log.contains(QStringLiteral("On the CPU: Spy xgboost. This XGBoost was built without CUDA.")),
                  qPrintable(log));
         QVERIFY2(!log.contains(QStringLiteral("On the GPU")), qPrintable(log));
+        QVERIFY(r->bundle.manifest.value(QStringLiteral("build")).toObject().value(QStringLiteral("gpu_families"))
+                    .toArray().isEmpty());
 
         spec.useGpu = false;
         r = runBuild(*table, spec, *none);
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QVERIFY(!r->bundle.manifest.value(QStringLiteral("build")).toObject().contains(QStringLiteral("gpu_families")));
         QVERIFY2(!r->log.join(QLatin1Char('\n')).contains(QStringLiteral("GPU")), qPrintable(r->log.join(QLatin1Char('\n'))));
     }
 

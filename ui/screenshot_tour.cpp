@@ -161,7 +161,7 @@ void ScreenshotTour::studioTour()
     waitFor([build] { return build->targetsReady(); }, 30000, QStringLiteral("the target list"), [this, build] {
         // EASEL_SCREENSHOT_TARGET names the column to predict in another CSV.
         const QString target = qEnvironmentVariable("EASEL_SCREENSHOT_TARGET", QStringLiteral("species"));
-        if ((build->target().isEmpty() || build->target() != target) && !build->selectTarget(target))
+        if (build->target() != target && !build->selectTarget(target))
             return fail(QStringLiteral("no %1 column to predict").arg(target));
         waitFor([build] { return build->previewReady(); }, 90000, QStringLiteral("the preview"), [this, build] {
             shoot(QStringLiteral("07-build-preview.png"));

@@ -695,17 +695,19 @@ QJsonArray Runner::inputSchema(const QStringList &columns) const
         QJsonObject o{{QStringLiteral("name"), name}, {QStringLiteral("type"), columnTypeName(c.type())}};
         // Free text: its words are read, so a new text is as good as a known one; the
         // form offers a line to type in, filled with the first training row's text.
-        std::vector<char> seen(c.storage() == Storage::String ? c.dictionary().size() : 0, 0);
         int64_t distinct = 0, present = 0;
         int32_t example = -1;
-        for (size_t r : m_rows)
-            if (const int32_t code = c.storage() == Storage::String ? c.codes()[r] : -1; code >= 0) {
-                ++present;
-                distinct += !seen[size_t(code)];
-                seen[size_t(code)] = 1;
-                if (example < 0)
-                    example = code;
-            }
+        if (c.type() == ColumnType::Text && c.storage() == Storage::String) {
+            std::vector<char> seen(c.dictionary().size(), 0);
+            for (size_t r : m_rows)
+                if (const int32_t code = c.codes()[r]; code >= 0) {
+                    ++present;
+                    distinct += !seen[size_t(code)];
+                    seen[size_t(code)] = 1;
+                    if (example < 0)
+                        example = code;
+                }
+        }
         if (isFreeText(c.type(), distinct, present)) {
             o.insert(QStringLiteral("free_text"), true);
             o.insert(QStringLiteral("example"), QString::fromStdString(c.dictionary()[size_t(example)]));
@@ -1119,10 +1121,10 @@ Result<BuildResult> Runner::run()
             if (caps.gpuAvailable) {
                 onGpu << t->displayName();
                 m_gpuFamilies << t->family();
-            }
-            else
+            } else {
                 onCpu << QStringLiteral("On the CPU: %1.%2").arg(t->displayName(),
                                                                  reason.isEmpty() ? QString() : QLatin1Char(' ') + reason);
+            }
         }
     }
     // Asked for the GPU: say which trainers use it and why the others do not, since the

@@ -324,6 +324,11 @@ Result<QByteArray> makeModelReport(const ModelBundle &bundle, const ReportEvalua
 
     // ---- settings
     h += QStringLiteral("<h2>Build settings</h2>\n");
+    // Recorded for --gpu builds only; an empty list means none could use it (jsonText says "(all)").
+    const QJsonValue gpu = build.value(QStringLiteral("gpu_families"));
+    const QString gpuFamilies = gpu.isUndefined()            ? QStringLiteral("—")
+                                : gpu.toArray().isEmpty()    ? QStringLiteral("none")
+                                                             : jsonText(gpu);
     std::vector<QStringList> settingRows{
         {QStringLiteral("Mode"), jsonText(build.value(QStringLiteral("mode")))},
         {QStringLiteral("Time limit (s)"), jsonText(build.value(QStringLiteral("time_limit")))},
@@ -332,10 +337,7 @@ Result<QByteArray> makeModelReport(const ModelBundle &bundle, const ReportEvalua
         {QStringLiteral("Validation"), jsonText(build.value(QStringLiteral("validation")))},
         {QStringLiteral("Threads"), jsonText(build.value(QStringLiteral("threads")))},
         {QStringLiteral("GPU"), jsonText(build.value(QStringLiteral("use_gpu")))},
-        {QStringLiteral("Families on the GPU"), build.value(QStringLiteral("gpu_families")).toArray().isEmpty()
-                                                     ? (build.contains(QStringLiteral("gpu_families")) ? QStringLiteral("none")
-                                                                                                       : QStringLiteral("—"))
-                                                     : jsonText(build.value(QStringLiteral("gpu_families")))},
+        {QStringLiteral("Families on the GPU"), gpuFamilies},
         {QStringLiteral("Build took (s)"), jsonText(build.value(QStringLiteral("seconds")))},
         {QStringLiteral("Stopped early"), jsonText(build.value(QStringLiteral("canceled")))},
     };

@@ -835,6 +835,19 @@ Result<BuildResult> Runner::finish()
         }
     }
     const size_t pool = chosen.size();
+    // An ensemble chosen for a ranking or label metric may rank well with probabilities
+    // far from the truth; a log-loss ensemble is already chosen for them.
+    if (m_metric != Metric::LogLoss) {
+        const double before = computeMetric(Metric::LogLoss, m_target.problem, m_truth, ensemble);
+        result.calibration = fitCalibration(m_target.problem, m_truth, ensemble);
+        if (result.calibration.active()) {
+            result.calibration.apply(&ensemble);
+            log(QStringLiteral("Probabilities recalibrated on the validation rows (%1): log loss %2 → %3.")
+                    .arg(result.calibration.describe())
+                    .arg(before, 0, 'g', 4)
+                    .arg(computeMetric(Metric::LogLoss, m_target.problem, m_truth, ensemble), 0, 'g', 4));
+        }
+    }
     result.ensembleScore = scoreOf(ensemble);
 
     if (m_target.problem == ProblemType::Binary && isLabelMetric(m_metric)) {
@@ -964,7 +977,8 @@ Result<BuildResult> Runner::finish()
     }
     bundle.manifest = QJsonObject{
         {QStringLiteral("format"), QStringLiteral("easel-model")},
-        {QStringLiteral("format_version"), int(ModelBundle::kFormatVersion)},
+        {QStringLiteral("format_version"),
+         result.calibration.active() ? ModelBundle::kCalibratedManifestVersion : int(ModelBundle::kFormatVersion)},
         {QStringLiteral("easel_version"), QStringLiteral(EASEL_VERSION_STRING)},
         {QStringLiteral("created_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
         {QStringLiteral("problem_type"), problemTypeName(m_target.problem)},
@@ -987,6 +1001,8 @@ Result<BuildResult> Runner::finish()
         {QStringLiteral("column_impact"), impactJson},
         {QStringLiteral("dropped_columns"), dropped},
     };
+    if (result.calibration.active())
+        bundle.manifest.insert(QStringLiteral("calibration"), result.calibration.toJson());
     // Column impact measured properly (TreeSHAP / out-of-fold permutation) and the
     // training profile that batch prediction compares new data with. Skipped for
     // previews and stopped builds, which keep the rough gain-based impact.

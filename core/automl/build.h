@@ -1,5 +1,6 @@
 #pragma once
 
+#include "automl/calibration.h"
 #include "automl/metrics.h"
 #include "automl/preprocess.h"
 #include "automl/problem.h"
@@ -112,6 +113,7 @@ struct BuildResult
     double ensembleScore = 0;              //!< out-of-fold score of the final model
     QJsonObject validationMetrics;         //!< every metric of metricsFor(problem) on out-of-fold predictions
     double threshold = 0.5;                //!< binary decision threshold
+    Calibration calibration;               //!< applied to the blended probabilities
     std::vector<ColumnImpact> impact;
     std::vector<DroppedColumn> droppedColumns;
     QStringList log;

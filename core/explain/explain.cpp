@@ -315,6 +315,20 @@ Result<std::vector<RowExplanation>> explainRows(const Predictor &predictor, cons
             out[i].exact = out[i].exact && m->exact;
         }
     }
+    // The members explain the blend; a calibrated model predicts the blend mapped by a
+    // monotone function, so the contributions are rescaled to add up to its change.
+    const Calibration &calibration = predictor.calibration();
+    if (calibration.active())
+        for (size_t i = 0; i < n; ++i) {
+            RowExplanation &e = out[i];
+            const double predicted = predictor.problem() == ProblemType::Binary
+                                         ? double(pred->values[i])
+                                         : double(pred->values[i * size_t(pred->outputs) + size_t(e.explainedClass)]);
+            if (calibration.kind == Calibration::Kind::Platt)
+                e.baseline = calibration.applyToProbability(e.baseline);
+            e.prediction = predicted;
+            fitToTotal(e.contributions.data(), C, e.prediction - e.baseline, true);
+        }
     return out;
 }
 
@@ -453,6 +467,7 @@ Result<ImpactReport> explainGlobal(const Predictor &predictor, const Table &data
         for (size_t m = 0; m < M; ++m)
             for (size_t i = 0; i < e.values.size(); ++i)
                 e.values[i] += float(members[m].weight / totalWeight) * per[m].values[i];
+        predictor.calibration().apply(&e);
         return e;
     };
     // Worsening of the metric (positive: the column helped).

@@ -221,6 +221,20 @@ Result<ExportOutcome> exportModels(const ModelBundle &bundle, TrainerRegistry &r
             .arg(100.0 * exportedWeight / (totalWeight > 0 ? totalWeight : 1.0), 0, 'f', 0);
     };
 
+    // The ensemble's probabilities are calibrated after the members are averaged.
+    const QJsonObject calibration = m.value(QStringLiteral("calibration")).toObject();
+    QString calibrationText;
+    if (calibration.value(QStringLiteral("method")).toString() == QLatin1String("platt"))
+        calibrationText = QStringLiteral("calibrate the average p as Easel does:\n"
+                                         "  p' = 1 / (1 + exp(-(%1 * ln(p / (1 - p)) + %2))), p first clipped to "
+                                         "[1e-7, 1 - 1e-7].")
+                              .arg(calibration.value(QStringLiteral("slope")).toDouble(), 0, 'g', 17)
+                              .arg(calibration.value(QStringLiteral("intercept")).toDouble(), 0, 'g', 17);
+    else if (calibration.value(QStringLiteral("method")).toString() == QLatin1String("temperature"))
+        calibrationText = QStringLiteral("calibrate the average probabilities as Easel does: raise each (at least "
+                                         "1e-7) to the power 1 / %1, then divide by their sum.")
+                              .arg(calibration.value(QStringLiteral("temperature")).toDouble(), 0, 'g', 17);
+
     if (pieces.size() == 1) {
         const Piece &p = pieces.front();
         if (QFileInfo(outPath).isDir())
@@ -246,6 +260,8 @@ Result<ExportOutcome> exportModels(const ModelBundle &bundle, TrainerRegistry &r
         if (!p.output.isEmpty())
             outcome.notes << QStringLiteral("Probabilities as Easel gives them: %1.")
                                  .arg(fractionsRecipe(p.output, problem == ProblemType::Multiclass));
+        if (!calibrationText.isEmpty())
+            outcome.notes << QStringLiteral("Then %1").arg(calibrationText);
         if (const QString o = describeOthers(); !o.isEmpty())
             outcome.notes << o;
         return outcome;
@@ -281,6 +297,8 @@ Result<ExportOutcome> exportModels(const ModelBundle &bundle, TrainerRegistry &r
     else if (problem == ProblemType::Multiclass)
         readme += QStringLiteral("  4. The outputs are class probabilities in this order: %1; predict the largest.\n")
                       .arg(labels.join(QStringLiteral(", ")));
+    if (!calibrationText.isEmpty())
+        readme += QStringLiteral("  Before step 4, %1\n").arg(calibrationText);
     if (xgb)
         readme += QStringLiteral("\nXGBoost: load with xgboost.Booster(model_file=...) and predict with\n"
                                  "iteration_range=(0, best_iteration + 1) (best_iteration below and in the model's\n"
@@ -362,6 +380,7 @@ Result<ExportOutcome> exportModels(const ModelBundle &bundle, TrainerRegistry &r
         {QStringLiteral("target"), m.value(QStringLiteral("target"))},
         {QStringLiteral("class_labels"), QJsonArray::fromStringList(labels)},
         {QStringLiteral("threshold"), m.value(QStringLiteral("threshold")).toDouble(0.5)},
+        {QStringLiteral("calibration"), calibration},
         {QStringLiteral("input_columns"), QJsonArray::fromStringList(inputs)},
         {QStringLiteral("combine"), QStringLiteral("prediction = sum over members of weight * mean over folds of "
                                                    "model(features of its pipeline), divided by the sum of weights")},

@@ -1,5 +1,6 @@
 #include "export/model_report.h"
 
+#include "automl/calibration.h"
 #include "automl/metrics.h"
 #include "automl/problem.h"
 
@@ -175,6 +176,15 @@ Result<QByteArray> makeModelReport(const ModelBundle &bundle, const ReportEvalua
             h += QStringLiteral("<p>A row is predicted <b>%1</b> when its probability is at least %2.</p>\n")
                      .arg(esc(labels.size() > 1 ? labels[1].toString() : QString()))
                      .arg(num(m.value(QStringLiteral("threshold")).toDouble(0.5)));
+        if (Result<Calibration> c = Calibration::fromJson(m.value(QStringLiteral("calibration")).toObject());
+            c && c->active()) {
+            Metric metric = Metric::Auc;
+            metricFromName(m.value(QStringLiteral("metric")).toString(), &metric);
+            h += QStringLiteral("<p>The models were chosen for %1, which does not check how close the probabilities "
+                                "are to the truth, so the combined probabilities are calibrated on the validation "
+                                "rows (%2).</p>\n")
+                     .arg(esc(metricLabel(metric)), esc(c->describe()));
+        }
     }
 
     // ---- data

@@ -139,6 +139,7 @@ Result<QByteArray> makePythonScript(const ModelBundle &bundle)
         {QStringLiteral("input_types"), inputTypes},
         {QStringLiteral("pipelines"), usedPipelines},
         {QStringLiteral("members"), members},
+        {QStringLiteral("calibration"), m.value(QStringLiteral("calibration")).toObject()},
     };
     QByteArray modelJson = QJsonDocument(model).toJson(QJsonDocument::Indented);
     // A raw triple-quoted literal keeps the JSON readable; it cannot hold a

@@ -554,7 +554,7 @@ FAMILIES = {"xgboost": XGBoostModel, "random_forest": XGBoostModel, "linear": Li
 # ---- the ensemble (model/predictor.cpp) ---------------------------------------------------------
 
 def predict(table):
-    """Raw predictions (Predictor::predict): n x 1 values / P(class 1), or n x k probabilities (float32)."""
+    """Predictions (Predictor::predict): n x 1 values / P(class 1), or n x k probabilities (float32)."""
     n = table.rows()
     k = len(MODEL["class_labels"]) if MODEL["problem_type"] == "multiclass" else 1
     acc = np.zeros((n, k), dtype=np.float64)
@@ -574,7 +574,28 @@ def predict(table):
         w = member["weight"] / float(len(member["folds"]))
         acc += w * member_acc
         total_weight += member["weight"]
-    return (acc / (total_weight if total_weight > 0 else 1.0)).astype(np.float32)
+    return calibrate((acc / (total_weight if total_weight > 0 else 1.0)).astype(np.float32))
+
+
+def calibrate(p):
+    """The monotone map of the blended probabilities (automl/calibration.cpp), if the model has one."""
+    c = MODEL.get("calibration") or {}
+    method = c.get("method")
+    if method is None:
+        return p
+    unscored = np.isnan(p).any(axis=1, keepdims=True)  # rows that could not be read stay as they are
+    q = np.where(unscored, 0.5, p.astype(np.float64))
+    if method == "platt":
+        q = np.clip(q, 1e-7, 1.0 - 1e-7)
+        t = c["slope"] * np.log(q / (1.0 - q)) + c["intercept"]
+        out = 1.0 / (1.0 + np.exp(-t))
+    elif method == "temperature":
+        t = np.log(np.maximum(q, 1e-7)) * (1.0 / c["temperature"])
+        t = np.exp(t - t.max(axis=1, keepdims=True))
+        out = t / t.sum(axis=1, keepdims=True)
+    else:
+        raise SystemExit("this script cannot apply a %r calibration" % method)
+    return np.where(unscored, p, out.astype(np.float32))
 
 
 def _shortest(v):

@@ -25,6 +25,10 @@ class ModelBundle
 {
 public:
     static constexpr quint32 kFormatVersion = 1;
+    //! The manifest's "format_version" when it holds a probability "calibration": an
+    //! Easel that predates it would give other probabilities, so it refuses such a
+    //! model. Other models keep version 1 and open in older Easels.
+    static constexpr int kCalibratedManifestVersion = 2;
 
     QJsonObject manifest;
     std::map<QString, QByteArray> payloads;  //!< name → bytes ("models/m1_f0.ubj")

@@ -32,6 +32,7 @@ struct Predictor::Private
     ProblemType problem = ProblemType::Regression;
     QStringList labels;
     double threshold = 0.5;
+    Calibration calibration;
     QStringList inputs;
     std::map<QString, Preprocessor> pipelines;
     std::vector<Member> members;
@@ -55,7 +56,17 @@ Result<std::unique_ptr<Predictor>> Predictor::open(const ModelBundle &bundle, Tr
         return R::failure(ErrorCode::Corrupt, QStringLiteral("The model's problem type is unknown."));
     for (const QJsonValue &v : m.value(QStringLiteral("class_labels")).toArray())
         d.labels << v.toString();
+    if (m.value(QStringLiteral("format_version")).toInt(1) > ModelBundle::kCalibratedManifestVersion)
+        return R::failure(ErrorCode::Unsupported,
+                          QStringLiteral("This model was saved by a newer Easel (manifest format %1; this one reads up "
+                                         "to %2). Update Easel to open it.")
+                              .arg(m.value(QStringLiteral("format_version")).toInt())
+                              .arg(ModelBundle::kCalibratedManifestVersion));
     d.threshold = m.value(QStringLiteral("threshold")).toDouble(0.5);
+    Result<Calibration> calibration = Calibration::fromJson(m.value(QStringLiteral("calibration")).toObject());
+    if (!calibration)
+        return R(calibration.error());
+    d.calibration = *calibration;
     for (const QJsonValue &v : m.value(QStringLiteral("input_schema")).toArray()) {
         const QJsonObject o = v.toObject();
         d.inputs << o.value(QStringLiteral("name")).toString();
@@ -117,6 +128,7 @@ ProblemType Predictor::problem() const { return d->problem; }
 QString Predictor::target() const { return d->manifest.value(QStringLiteral("target")).toString(); }
 QStringList Predictor::classLabels() const { return d->labels; }
 double Predictor::threshold() const { return d->threshold; }
+const Calibration &Predictor::calibration() const { return d->calibration; }
 QStringList Predictor::inputColumns() const { return d->inputs; }
 
 QStringList Predictor::families() const
@@ -249,6 +261,7 @@ Result<Predictions> Predictor::predict(const Table &table, const std::vector<siz
     out.values.resize(acc.size());
     for (size_t i = 0; i < acc.size(); ++i)
         out.values[i] = float(acc[i] / (totalWeight > 0 ? totalWeight : 1.0));
+    d->calibration.apply(&out);
     return out;
 }
 

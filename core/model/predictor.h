@@ -1,5 +1,6 @@
 #pragma once
 
+#include "automl/calibration.h"
 #include "automl/metrics.h"
 #include "automl/problem.h"
 #include "base/result.h"
@@ -52,14 +53,17 @@ public:
     QString target() const;
     QStringList classLabels() const;   //!< as written in the training CSV
     double threshold() const;          //!< binary decision threshold on P(class 1)
+    //! The map predict() applies to the blended probabilities (none for most log-loss models).
+    const Calibration &calibration() const;
     QStringList inputColumns() const;  //!< the columns the model reads
     QStringList families() const;      //!< the member families
 
     //! Input columns the table lacks (empty when it can be scored).
     QStringList missingColumns(const Table &table) const;
 
-    //! Raw predictions for the given rows (all rows when rows is empty): values for
-    //! regression, P(class 1) for binary, n×k probabilities for multiclass.
+    //! Predictions for the given rows (all rows when rows is empty): values for
+    //! regression, P(class 1) for binary, n×k probabilities for multiclass; the
+    //! members' blend, calibrated.
     Result<Predictions> predict(const Table &table, const std::vector<size_t> &rows = {},
                                 TaskContext *ctx = nullptr) const;
 

@@ -1,5 +1,7 @@
-// Ensemble selection over out-of-fold predictions, and how a standard build judges
-// whether its search's ensemble should replace the quick one.
+// Ensemble selection over out-of-fold predictions, how a standard build judges
+// whether its search's ensemble should replace the quick one, and the calibration
+// of the ensemble's probabilities.
+#include "automl/calibration.h"
 #include "automl/ensemble.h"
 
 #include <QtTest>
@@ -37,6 +39,20 @@ double weightSum(const std::vector<double> &w)
     for (double x : w)
         s += x;
     return s;
+}
+
+//! n rows of a binary problem: truth drawn from P(yes) = σ(2x), and those probabilities.
+void logisticRows(size_t n, unsigned seed, std::vector<float> *truth, std::vector<double> *probability)
+{
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> x(0.0, 1.0);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    truth->resize(n);
+    probability->resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        (*probability)[i] = 1.0 / (1.0 + std::exp(-2.0 * x(rng)));
+        (*truth)[i] = u(rng) < (*probability)[i] ? 1.0f : 0.0f;
+    }
 }
 
 } // namespace
@@ -105,6 +121,108 @@ private Q_SLOTS:
             selectEnsemble({&bad, &good, &worse}, truth, Metric::Mae, ProblemType::Regression);
         QVERIFY(sel.score <= computeMetric(Metric::Mae, ProblemType::Regression, truth, good));
         QVERIFY(sel.weights[1] >= 0.5);
+    }
+
+    //! The blend an AUC ensemble once chose: the right order, every probability squeezed
+    //! towards the middle. Platt scaling restores them and keeps the order (AUC).
+    void calibrationUnsqueezesABinaryBlend()
+    {
+        std::vector<float> truth;
+        std::vector<double> p;
+        logisticRows(2000, 7, &truth, &p);
+        std::vector<float> exact(p.begin(), p.end()), squeezed(p.size());
+        // What a heavily regularised linear model does: the log-odds shrunk to a seventh.
+        for (size_t i = 0; i < p.size(); ++i)
+            squeezed[i] = float(1.0 / (1.0 + std::exp(-std::log(p[i] / (1 - p[i])) / 7.0)));
+        const Predictions truthful = values(exact);
+        Predictions blendPred = values(squeezed);
+        const double bestLoss = computeMetric(Metric::LogLoss, ProblemType::Binary, truth, truthful);
+        const double before = computeMetric(Metric::LogLoss, ProblemType::Binary, truth, blendPred);
+        const double auc = computeMetric(Metric::Auc, ProblemType::Binary, truth, blendPred);
+        QVERIFY(before > bestLoss + 0.1);
+
+        const Calibration c = fitCalibration(ProblemType::Binary, truth, blendPred);
+        QCOMPARE(c.kind, Calibration::Kind::Platt);
+        QVERIFY2(std::abs(c.slope - 7) < 1, qPrintable(c.describe()));
+        c.apply(&blendPred);
+        const double after = computeMetric(Metric::LogLoss, ProblemType::Binary, truth, blendPred);
+        QVERIFY2(after < bestLoss + 0.005, qPrintable(QStringLiteral("%1 → %2 (truth %3)").arg(before).arg(after).arg(bestLoss)));
+        QCOMPARE(computeMetric(Metric::Auc, ProblemType::Binary, truth, blendPred), auc);
+        QCOMPARE(float(c.applyToProbability(squeezed[3])), blendPred.values[3]);
+        // A row the model could not score stays unscored.
+        Predictions withNan = values({0.5f, std::nanf("")});
+        c.apply(&withNan);
+        QVERIFY(std::isnan(withNan.values[1]));
+    }
+
+    //! Probabilities that are already right: the map would gain nothing, so there is none.
+    void calibratedProbabilitiesStayAsTheyAre()
+    {
+        std::vector<float> truth;
+        std::vector<double> p;
+        logisticRows(2000, 8, &truth, &p);
+        const Predictions truthful = values(std::vector<float>(p.begin(), p.end()));
+        QCOMPARE(fitCalibration(ProblemType::Binary, truth, truthful).kind, Calibration::Kind::None);
+        // Too few rows to fit on, and regression, have none either.
+        const Predictions few = values({0.45f, 0.46f, 0.55f});
+        QCOMPARE(fitCalibration(ProblemType::Binary, {0, 0, 1}, few).kind, Calibration::Kind::None);
+        QCOMPARE(fitCalibration(ProblemType::Regression, truth, truthful).kind, Calibration::Kind::None);
+    }
+
+    //! Three classes whose probabilities are flattened towards a third each: a temperature
+    //! below 1 sharpens them without changing any row's predicted class.
+    void temperatureSharpensAMulticlassBlend()
+    {
+        std::mt19937 rng(9);
+        std::uniform_int_distribution<int> cls(0, 2);
+        std::uniform_real_distribution<double> u(0.0, 1.0);
+        const size_t n = 1500;
+        std::vector<float> truth(n), flat(n * 3);
+        for (size_t i = 0; i < n; ++i) {
+            const int t = cls(rng);
+            truth[i] = float(t);
+            // The model is right four times in five; its probabilities say barely more than a third.
+            const int said = u(rng) < 0.8 ? t : (t + 1 + int(u(rng) * 2)) % 3;
+            for (int k = 0; k < 3; ++k)
+                flat[i * 3 + size_t(k)] = k == said ? 0.40f : 0.30f;
+        }
+        Predictions pred = values(flat, 3);
+        const double accuracy = computeMetric(Metric::Accuracy, ProblemType::Multiclass, truth, pred);
+        const double before = computeMetric(Metric::LogLoss, ProblemType::Multiclass, truth, pred);
+        const Calibration c = fitCalibration(ProblemType::Multiclass, truth, pred);
+        QCOMPARE(c.kind, Calibration::Kind::Temperature);
+        QVERIFY2(c.temperature < 0.5, qPrintable(c.describe()));
+        c.apply(&pred);
+        const double after = computeMetric(Metric::LogLoss, ProblemType::Multiclass, truth, pred);
+        QVERIFY2(after < before - 0.2, qPrintable(QStringLiteral("%1 → %2").arg(before).arg(after)));
+        QCOMPARE(computeMetric(Metric::Accuracy, ProblemType::Multiclass, truth, pred), accuracy);
+        // Near the best a temperature can do here: 0.8 on the said class, 0.1 on each other.
+        QVERIFY(std::abs(pred.values[0] + pred.values[1] + pred.values[2] - 1.0f) < 1e-6f);
+        QVERIFY(std::abs(*std::max_element(pred.values.begin(), pred.values.begin() + 3) - 0.8f) < 0.03f);
+    }
+
+    void calibrationJson()
+    {
+        Calibration platt;
+        platt.kind = Calibration::Kind::Platt;
+        platt.slope = 2.5;
+        platt.intercept = -0.25;
+        Result<Calibration> back = Calibration::fromJson(platt.toJson());
+        QVERIFY(back);
+        QCOMPARE(back->kind, Calibration::Kind::Platt);
+        QCOMPARE(back->slope, 2.5);
+        QCOMPARE(back->intercept, -0.25);
+        QVERIFY(Calibration().toJson().isEmpty());
+        Result<Calibration> none = Calibration::fromJson({});
+        QVERIFY(none);
+        QVERIFY(!none->active());
+
+        const Result<Calibration> unknown = Calibration::fromJson({{"method", "isotonic"}});
+        QVERIFY(!unknown);
+        QVERIFY(unknown.error().message.contains("isotonic"));
+        QVERIFY(!Calibration::fromJson({{"method", "platt"}, {"slope", -1.0}, {"intercept", 0.0}}));
+        QVERIFY(!Calibration::fromJson({{"method", "platt"}, {"slope", "2"}, {"intercept", 0.0}}));
+        QVERIFY(!Calibration::fromJson({{"method", "temperature"}, {"temperature", 0.0}}));
     }
 
     void judgeSearch_data()

@@ -135,6 +135,36 @@ private Q_SLOTS:
         checkSums(*predictor, *m_multiclass, 30);
     }
 
+    //! A calibrated model predicts the blend mapped by a monotone function: the
+    //! explanation follows it (baseline and prediction calibrated, contributions
+    //! rescaled, each keeping its direction).
+    void calibratedContributionsSumToTheCalibratedProbability()
+    {
+        ModelBundle calibrated = *m_binaryBundle;
+        calibrated.manifest.insert(QStringLiteral("calibration"),
+                                   QJsonObject{{QStringLiteral("method"), QStringLiteral("platt")},
+                                               {QStringLiteral("slope"), 2.5},
+                                               {QStringLiteral("intercept"), -0.4}});
+        calibrated.manifest.insert(QStringLiteral("format_version"), ModelBundle::kCalibratedManifestVersion);
+        auto plain = open(*m_binaryBundle);
+        auto predictor = open(calibrated);
+        QVERIFY(plain && predictor);
+        QCOMPARE(predictor->calibration().kind, Calibration::Kind::Platt);
+        checkSums(*predictor, *m_binary, 40);
+
+        Result<std::vector<RowExplanation>> before = explainRows(*plain, *m_binary, {0, 1, 2, 3});
+        Result<std::vector<RowExplanation>> after = explainRows(*predictor, *m_binary, {0, 1, 2, 3});
+        QVERIFY(before && after);
+        for (size_t i = 0; i < 4; ++i) {
+            const RowExplanation &b = (*before)[i], &a = (*after)[i];
+            QVERIFY(std::abs(a.baseline - predictor->calibration().applyToProbability(b.baseline)) < 1e-9);
+            QVERIFY(std::abs(a.prediction - predictor->calibration().applyToProbability(b.prediction)) < 1e-6);
+            QVERIFY(std::abs(a.prediction - b.prediction) > 1e-3);
+            for (size_t j = 0; j < a.contributions.size(); ++j)
+                QVERIFY(a.contributions[j] * b.contributions[j] >= 0);
+        }
+    }
+
     void impactRanksInformativeColumnsAboveNoise()
     {
         auto predictor = open(*m_binaryBundle);

@@ -14,6 +14,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <map>
 
 using namespace easel;
 using namespace easel::testing;
@@ -25,6 +26,7 @@ class TestPythonExport : public QObject
     TrainerRegistry m_registry;
     QTemporaryDir m_dir;
     double m_maxDiff = 0;
+    std::map<QString, ModelBundle> m_built;  //!< by data set and families: a calibrated row reuses its plain build
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
@@ -46,17 +48,27 @@ private Q_SLOTS:
         QTest::addColumn<QString>("target");
         QTest::addColumn<QStringList>("dropped");
         QTest::addColumn<QStringList>("only");  // families (empty: xgboost, linear and mlp)
-        QTest::newRow("binary titanic") << "titanic.csv" << "survived" << QStringList{} << QStringList{};
-        QTest::newRow("multiclass penguins") << "penguins.csv" << "species" << QStringList{} << QStringList{};
-        QTest::newRow("multiclass penguins, trees and network")
+        // A probability calibration to put in the model instead of the build's own (none: keep it).
+        QTest::addColumn<QJsonObject>("calibration");
+        const QJsonObject keep;
+        QTest::newRow("binary titanic") << "titanic.csv" << "survived" << QStringList{} << QStringList{} << keep;
+        QTest::newRow("binary titanic, calibrated")
+            << "titanic.csv" << "survived" << QStringList{} << QStringList{}
+            << QJsonObject{{QStringLiteral("method"), QStringLiteral("platt")},
+                           {QStringLiteral("slope"), 1.7},
+                           {QStringLiteral("intercept"), -0.3}};
+        QTest::newRow("multiclass penguins") << "penguins.csv" << "species" << QStringList{} << QStringList{} << keep;
+        QTest::newRow("multiclass penguins, trees and network, calibrated")
             << "penguins.csv" << "species" << QStringList{}
-            << QStringList{QStringLiteral("xgboost"), QStringLiteral("mlp")};
+            << QStringList{QStringLiteral("xgboost"), QStringLiteral("mlp")}
+            << QJsonObject{{QStringLiteral("method"), QStringLiteral("temperature")},
+                           {QStringLiteral("temperature"), 1.8}};
         QTest::newRow("multiclass penguins, forest")
-            << "penguins.csv" << "species" << QStringList{} << QStringList{QStringLiteral("random_forest")};
+            << "penguins.csv" << "species" << QStringList{} << QStringList{QStringLiteral("random_forest")} << keep;
         QTest::newRow("regression taxis") << "taxis.csv" << "total"
                                           << QStringList{QStringLiteral("fare"), QStringLiteral("tip"),
                                                          QStringLiteral("tolls")}
-                                          << QStringList{};
+                                          << QStringList{} << keep;
     }
 
     void matchesEasel()
@@ -65,9 +77,11 @@ private Q_SLOTS:
         QFETCH(QString, target);
         QFETCH(QStringList, dropped);
         QFETCH(QStringList, only);
-        const QString stem = file.section(QLatin1Char('.'), 0, 0) + QString::number(only.size());
-        const QString train = path(stem + QStringLiteral("_train.csv"));
-        const QString test = path(stem + QStringLiteral("_test.csv"));
+        QFETCH(QJsonObject, calibration);
+        const QString data = file.section(QLatin1Char('.'), 0, 0) + QString::number(only.size());
+        const QString stem = data + (calibration.isEmpty() ? QString() : QStringLiteral("_calibrated"));
+        const QString train = path(data + QStringLiteral("_train.csv"));
+        const QString test = path(data + QStringLiteral("_test.csv"));
         QVERIFY(splitCsv(sharedData(file), train, test));
 
         QStringList families{QStringLiteral("xgboost"), QStringLiteral("linear")};
@@ -80,8 +94,32 @@ private Q_SLOTS:
                     families << f;
         }
         QString why;
-        std::optional<ModelBundle> bundle = buildBundle(train, target, families, m_registry, 12, dropped, &why);
+        std::optional<ModelBundle> bundle;
+        if (auto built = m_built.find(data); built != m_built.end())
+            bundle = built->second;
+        else
+            bundle = buildBundle(train, target, families, m_registry, 12, dropped, &why);
         QVERIFY2(bundle, qPrintable(why));
+        m_built.emplace(data, *bundle);
+        if (!calibration.isEmpty()) {
+            // Easel applies the map to the blend of its members, and so must the script.
+            ModelBundle plainBundle = *bundle;
+            plainBundle.manifest.remove(QStringLiteral("calibration"));
+            bundle->manifest.insert(QStringLiteral("calibration"), calibration);
+            bundle->manifest.insert(QStringLiteral("format_version"), ModelBundle::kCalibratedManifestVersion);
+            Result<std::unique_ptr<Predictor>> plain = Predictor::open(plainBundle, m_registry);
+            Result<std::unique_ptr<Predictor>> mapped = Predictor::open(*bundle, m_registry);
+            QVERIFY(plain && mapped);
+            Result<CsvImport> rows = readCsv(test);
+            QVERIFY(rows);
+            Result<Predictions> raw = (*plain)->predict(*rows->table);
+            Result<Predictions> got = (*mapped)->predict(*rows->table);
+            QVERIFY(raw && got);
+            Predictions expectedMap = *raw;
+            (*mapped)->calibration().apply(&expectedMap);
+            QCOMPARE(got->values, expectedMap.values);
+            QVERIFY(got->values != raw->values);
+        }
 
         // Easel's own predictions: in process, and as `easel-cli predict` writes them.
         Result<std::unique_ptr<Predictor>> predictor = Predictor::open(*bundle, m_registry);

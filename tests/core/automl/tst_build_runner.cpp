@@ -10,12 +10,14 @@
 #include "automl/build.h"
 #include "automl/trainer_registry.h"
 #include "data/csv_reader.h"
+#include "model/predictor.h"
 
 #include <QJsonArray>
 #include <QTest>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <set>
@@ -165,6 +167,58 @@ private:
     bool m_vary = false;
     bool m_gpu = false;
     QString m_gpuReason;
+};
+
+//! Predicts P(yes) = σ((first feature − its training mean) / 10): the rows in the right
+//! order with every probability squeezed towards one half, as a heavily regularised
+//! linear model gives.
+class TimidModel : public Model
+{
+public:
+    explicit TimidModel(float centre) : m_centre(centre) {}
+    QString family() const override { return QStringLiteral("timid"); }
+    Result<Predictions> predict(const FeatureMatrix &x) const override
+    {
+        Predictions p{x.rows, 1, std::vector<float>(x.rows)};
+        for (size_t r = 0; r < x.rows; ++r)
+            p.values[r] = float(1.0 / (1.0 + std::exp(-(double(x.at(r, 0)) - m_centre) / 10.0)));
+        return p;
+    }
+    Result<QByteArray> save() const override { return QByteArray::number(double(m_centre)); }
+
+private:
+    float m_centre;
+};
+
+class TimidTrainer : public Trainer
+{
+public:
+    QString family() const override { return QStringLiteral("timid"); }
+    QString displayName() const override { return QStringLiteral("Timid"); }
+    TrainerCapabilities capabilities() const override
+    {
+        TrainerCapabilities c;
+        c.regression = false;
+        c.nativeMissing = true;
+        return c;
+    }
+    Result<std::unique_ptr<Model>> fit(const FeatureMatrix &trainX, const std::vector<float> &,
+                                       const std::vector<float> &, const FeatureMatrix *, const std::vector<float> *,
+                                       const FitOptions &, TaskContext *) const override
+    {
+        double sum = 0;
+        for (size_t r = 0; r < trainX.rows; ++r)
+            sum += trainX.at(r, 0);
+        std::unique_ptr<Model> m = std::make_unique<TimidModel>(float(sum / double(std::max<size_t>(1, trainX.rows))));
+        return m;
+    }
+    Result<std::unique_ptr<Model>> load(const QByteArray &bytes, const FitOptions &) const override
+    {
+        std::unique_ptr<Model> m = std::make_unique<TimidModel>(bytes.toFloat());
+        return m;
+    }
+    std::vector<QJsonObject> portfolio(ProblemType, size_t, size_t) const override { return {QJsonObject()}; }
+    std::vector<ParamRange> searchSpace(ProblemType) const override { return {}; }
 };
 
 //! rows rows of a regression table whose feature "key" is distinct in every row.
@@ -532,6 +586,64 @@ private Q_SLOTS:
         QVERIFY2(r.ok(), qPrintable(r.error().toString()));
         QVERIFY(!r->bundle.manifest.value(QStringLiteral("build")).toObject().contains(QStringLiteral("gpu_families")));
         QVERIFY2(!r->log.join(QLatin1Char('\n')).contains(QStringLiteral("GPU")), qPrintable(r->log.join(QLatin1Char('\n'))));
+    }
+
+    //! A model that ranks the rows well with probabilities squeezed towards one half:
+    //! chosen for AUC, the build calibrates them (the AUC stays, the log loss falls, the
+    //! manifest holds the map and the model predicts with it); chosen for log loss, the
+    //! build leaves them as the model gives them.
+    void rankingEnsembleIsCalibrated()
+    {
+        QByteArray csv = "x,y\n";
+        for (int i = 0; i < 400; ++i) {
+            const double x = ((i * 37) % 200 - 100) / 10.0;
+            csv += QByteArray::number(x, 'f', 1) + ',' + (x + ((i * 53) % 7 - 3) > 0 ? "yes" : "no") + '\n';
+        }
+        Result<CsvImport> table = readCsvData(csv, QStringLiteral("timid.csv"));
+        QVERIFY(table);
+        TrainerRegistry registry;
+        registry.add(std::make_unique<TimidTrainer>());
+        BuildSpec spec;
+        spec.target = QStringLiteral("y");
+        spec.threads = 1;
+        spec.timeLimitSeconds = 20;
+        spec.families = {QStringLiteral("timid")};
+        spec.metric = Metric::LogLoss;
+        Result<BuildResult> plain = runBuild(*table->table, spec, registry);
+        spec.metric = Metric::Auc;
+        Result<BuildResult> ranked = runBuild(*table->table, spec, registry);
+        QVERIFY(plain && ranked);
+
+        QVERIFY(!plain->calibration.active());
+        QVERIFY(!plain->bundle.manifest.contains(QStringLiteral("calibration")));
+        QCOMPARE(plain->bundle.manifest.value(QStringLiteral("format_version")).toInt(), 1);
+
+        QCOMPARE(ranked->calibration.kind, Calibration::Kind::Platt);
+        QVERIFY2(ranked->calibration.slope > 3, qPrintable(ranked->calibration.describe()));
+        QCOMPARE(ranked->bundle.manifest.value(QStringLiteral("format_version")).toInt(),
+                 ModelBundle::kCalibratedManifestVersion);
+        QCOMPARE(ranked->bundle.manifest.value(QStringLiteral("calibration")).toObject(),
+                 ranked->calibration.toJson());
+        const auto metric = [](const BuildResult &r, const char *name) {
+            return r.validationMetrics.value(QLatin1String(name)).toDouble();
+        };
+        QCOMPARE(metric(*ranked, "auc"), metric(*plain, "auc"));
+        QVERIFY2(metric(*ranked, "log_loss") < metric(*plain, "log_loss") - 0.1,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(metric(*ranked, "log_loss")).arg(metric(*plain, "log_loss"))));
+        QVERIFY(metric(*ranked, "accuracy") >= metric(*plain, "accuracy"));
+        QVERIFY(std::any_of(ranked->log.begin(), ranked->log.end(),
+                            [](const QString &l) { return l.startsWith(QStringLiteral("Probabilities recalibrated")); }));
+
+        // The saved model predicts with the map: the clearest "yes" is near certain, not 0.73.
+        Result<std::unique_ptr<Predictor>> predictor = Predictor::open(ranked->bundle, registry);
+        Result<std::unique_ptr<Predictor>> timid = Predictor::open(plain->bundle, registry);
+        QVERIFY(predictor && timid);
+        Result<Predictions> p = (*predictor)->predict(*table->table);
+        Result<Predictions> q = (*timid)->predict(*table->table);
+        QVERIFY(p && q);
+        const float top = *std::max_element(p->values.begin(), p->values.end());
+        QVERIFY2(top > 0.95f, qPrintable(QString::number(top)));
+        QVERIFY(*std::max_element(q->values.begin(), q->values.end()) < 0.8f);
     }
 
     //! The model's input schema marks free text, with an example for the prediction

@@ -621,6 +621,21 @@ def _text_field(text, sep):
 
 )PY"
     R"PY(
+def prediction_column_names(header, labels, classification):
+    """predictionColumnNames (model/batch_predict.cpp): "prediction", then "probability_<label>" per class; a name
+    the file already has gets "_2", "_3" ... until it is new."""
+    wanted = ["prediction"] + (["probability_" + label for label in labels] if classification else [])
+    taken = set(header)
+    names = []
+    for w in wanted:
+        name, n = w, 2
+        while name in taken:
+            name, n = "%s_%d" % (w, n), n + 1
+        taken.add(name)
+        names.append(name)
+    return names
+
+
 def write_predictions(path, table, pred, precise=False):
     """What `easel-cli predict` writes: each record as written, then prediction and probability_<label>."""
     number = (lambda v: "%.17g" % float(v)) if precise else _shortest
@@ -628,9 +643,8 @@ def write_predictions(path, table, pred, precise=False):
     labels = MODEL["class_labels"]
     problem = MODEL["problem_type"]
     threshold = MODEL["threshold"]
-    head = table.header_record + sep + _text_field("prediction", sep)
-    if problem != "regression":
-        head += "".join(sep + _text_field("probability_" + label, sep) for label in labels)
+    head = table.header_record + "".join(sep + _text_field(name, sep)
+                                         for name in prediction_column_names(table.header, labels, problem != "regression"))
     lines = [head]
     label_texts = [_text_field(label, sep) for label in labels]
     for r, record in enumerate(table.records):

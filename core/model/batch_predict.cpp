@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QSaveFile>
+#include <QSet>
 
 #include <charconv>
 #include <cmath>
@@ -240,6 +241,24 @@ QJsonObject BatchReport::toJson() const
     return o;
 }
 
+QStringList predictionColumnNames(const QStringList &header, const QStringList &classLabels, bool classification)
+{
+    QStringList wanted{QStringLiteral("prediction")};
+    if (classification)
+        for (const QString &l : classLabels)
+            wanted << QStringLiteral("probability_") + l;
+    QSet<QString> taken(header.begin(), header.end());
+    QStringList names;
+    for (const QString &w : std::as_const(wanted)) {
+        QString name = w;
+        for (int n = 2; taken.contains(name); ++n)
+            name = w + QStringLiteral("_%1").arg(n);
+        taken.insert(name);
+        names << name;
+    }
+    return names;
+}
+
 Result<BatchReport> predictCsv(const Predictor &predictor, const QString &input, const QString &output,
                                const BatchOptions &options, TaskContext *ctx)
 {
@@ -379,14 +398,16 @@ Result<BatchReport> predictCsv(const Predictor &predictor, const QString &input,
         labelBytes.push_back(b);
     }
     {
+        const QStringList added = predictionColumnNames(header, labels, classification);
         QByteArray line = headerBytes;
-        line += dialect.delimiter;
-        appendText(line, QStringLiteral("prediction"), dialect);
-        if (classification)
-            for (const QString &l : labels) {
-                line += dialect.delimiter;
-                appendText(line, QStringLiteral("probability_") + l, dialect);
-            }
+        for (qsizetype i = 0; i < added.size(); ++i) {
+            line += dialect.delimiter;
+            appendText(line, added[i], dialect);
+            const QString usual = i == 0 ? QStringLiteral("prediction") : QStringLiteral("probability_") + labels[i - 1];
+            if (added[i] != usual)
+                report.warnings << QStringLiteral("The file already has a column named %1, so the predictions' "
+                                                  "column is named %2.").arg(usual, added[i]);
+        }
         line += '\n';
         out.write(line);
     }

@@ -41,10 +41,16 @@ struct BatchReport
     QJsonObject toJson() const;
 };
 
+//! The names of the columns predictCsv adds after a file's own (header):
+//! "prediction", then "probability_<label>" per class for classification. A name
+//! the file already has gets "_2", "_3" … until it is new, so that no two columns
+//! share a name (pandas and spreadsheets would mix them up).
+QStringList predictionColumnNames(const QStringList &header, const QStringList &classLabels, bool classification);
+
 //! Scores every row of the CSV at input and writes output: each input row's
 //! fields exactly as written in the file (the record's bytes, quotes and number
-//! formatting untouched), then "prediction", then "probability_<label>" per class
-//! (classification), separated by the input's delimiter. The file is read in
+//! formatting untouched), then the columns of predictionColumnNames (a renamed one
+//! is reported among the warnings), separated by the input's delimiter. The file is read in
 //! chunks of options.chunkRows rows with a quote-aware splitter (a quoted field
 //! may hold delimiters and line breaks), so memory stays bounded whatever the size.
 //!

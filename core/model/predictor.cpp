@@ -4,7 +4,6 @@
 #include "automl/trainer_registry.h"
 
 #include <QJsonArray>
-#include <QSaveFile>
 #include <QThread>
 
 #include <cmath>
@@ -294,75 +293,6 @@ std::vector<double> Predictor::probabilitiesAt(const Predictions &pred, size_t r
         return out;
     }
     return {};
-}
-
-namespace {
-
-void appendCsvField(QByteArray &line, const QString &text)
-{
-    const QByteArray utf8 = text.toUtf8();
-    const bool quote = utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r');
-    if (!quote) {
-        line += utf8;
-        return;
-    }
-    line += '"';
-    for (char c : utf8) {
-        if (c == '"')
-            line += '"';
-        line += c;
-    }
-    line += '"';
-}
-
-} // namespace
-
-Status writePredictionsCsv(const QString &path, const Table &input, const Predictor &predictor,
-                           const Predictions &pred)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return Status::failure(ErrorCode::PermissionDenied,
-                               QStringLiteral("Cannot write the predictions here (%1). Choose another file.")
-                                   .arg(file.errorString()),
-                               path);
-    const QStringList labels = predictor.classLabels();
-    const bool classification = predictor.problem() != ProblemType::Regression;
-    QByteArray line;
-    for (size_t c = 0; c < input.columnCount(); ++c) {
-        appendCsvField(line, input.column(c).name());
-        line += ',';
-    }
-    appendCsvField(line, QStringLiteral("prediction"));
-    if (classification)
-        for (const QString &label : labels) {
-            line += ',';
-            appendCsvField(line, QStringLiteral("probability_") + label);
-        }
-    line += '\n';
-    file.write(line);
-    for (size_t r = 0; r < pred.rows; ++r) {
-        line.clear();
-        for (size_t c = 0; c < input.columnCount(); ++c) {
-            appendCsvField(line, input.column(c).textAt(r));
-            line += ',';
-        }
-        appendCsvField(line, predictor.labelAt(pred, r));
-        if (classification)
-            for (double p : predictor.probabilitiesAt(pred, r)) {
-                line += ',';
-                line += QByteArray::number(p, 'g', 8);
-            }
-        line += '\n';
-        if (file.write(line) != line.size())
-            break;
-    }
-    if (!file.commit())
-        return Status::failure(ErrorCode::Io,
-                               QStringLiteral("Writing the predictions failed (%1). Check the free disk space.")
-                                   .arg(file.errorString()),
-                               path);
-    return Status::success();
 }
 
 } // namespace easel

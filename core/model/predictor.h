@@ -90,9 +90,4 @@ private:
     std::unique_ptr<Private> d;
 };
 
-//! Writes table + predictions as CSV: the input columns, then "prediction",
-//! then "probability_<label>" per class for classification. Fails naming the file.
-Status writePredictionsCsv(const QString &path, const Table &input, const Predictor &predictor,
-                           const Predictions &pred);
-
 } // namespace easel

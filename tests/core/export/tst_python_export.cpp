@@ -197,6 +197,42 @@ private Q_SLOTS:
         }
     }
 
+    //! A file with its own "prediction" and "probability_1" columns: the script names the
+    //! added columns as `easel-cli predict` does.
+    void addedColumnsAreNamedAsEaselNamesThem()
+    {
+        auto built = m_built.find(QStringLiteral("titanic0"));
+        if (built == m_built.end())
+            QSKIP("needs the titanic model of matchesEasel");
+        QFile in(path(QStringLiteral("titanic0_test.csv")));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray csv;
+        for (QByteArray line : in.readAll().split('\n')) {
+            if (line.endsWith('\r'))  // the shared file ends its lines in CR LF
+                line.chop(1);
+            if (!line.isEmpty())
+                csv += line + (csv.isEmpty() ? ",prediction,probability_1\n" : ",x,y\n");
+        }
+        QFile again(path(QStringLiteral("again.csv")));
+        QVERIFY(again.open(QIODevice::WriteOnly) && again.write(csv) == csv.size());
+        again.close();
+
+        Result<std::unique_ptr<Predictor>> predictor = Predictor::open(built->second, m_registry);
+        QVERIFY(predictor);
+        BatchOptions batch;
+        batch.checkDrift = false;
+        QVERIFY(predictCsv(**predictor, again.fileName(), path(QStringLiteral("again_easel.csv")), batch));
+        const QString script = path(QStringLiteral("titanic0.py"));
+        QByteArray output;
+        QCOMPARE(runPython({script, again.fileName(), path(QStringLiteral("again_py.csv"))}, &output), 0);
+        QFile a(path(QStringLiteral("again_easel.csv"))), b(path(QStringLiteral("again_py.csv")));
+        QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+        const QByteArray head = a.readLine();
+        QVERIFY2(head.trimmed().endsWith(",prediction,probability_1,prediction_2,probability_0,probability_1_2"),
+                 head.constData());
+        QCOMPARE(b.readLine(), head);
+    }
+
     void cleanupTestCase() { qInfo("largest difference over all data sets: %.3g", m_maxDiff); }
 
     void refusesUnknownFamily()

@@ -96,6 +96,31 @@ private Q_SLOTS:
         QCOMPARE(r->rows, qint64(2000));
     }
 
+    //! A file that already has a "prediction" column (say, an older model's) keeps it,
+    //! and the new one is named so that no two columns share a name.
+    void predictionColumnsDoNotClashWithTheFile()
+    {
+        QCOMPARE(predictionColumnNames({"a", "b"}, {"no", "yes"}, true),
+                 QStringList({"prediction", "probability_no", "probability_yes"}));
+        QCOMPARE(predictionColumnNames({"prediction", "prediction_2", "probability_yes"}, {"no", "yes"}, true),
+                 QStringList({"prediction_3", "probability_no", "probability_yes_2"}));
+        QCOMPARE(predictionColumnNames({"Prediction", "x"}, {}, false), QStringList({"prediction"}));
+
+        QByteArray csv;
+        for (const QByteArray &line : readAll(path("new.csv")).split('\n'))
+            if (!line.isEmpty())
+                csv += line + (csv.isEmpty() ? ",prediction\n" : ",old\n");
+        writeAll(path("again.csv"), csv);
+        Result<BatchReport> r = predictCsv(*m_predictor, path("again.csv"), path("again_out.csv"));
+        QVERIFY(r.ok());
+        const QList<QByteArray> out = readAll(path("again_out.csv")).split('\n');
+        QVERIFY2(out[0].endsWith(",prediction,prediction_2,probability_no,probability_yes"), out[0].constData());
+        QVERIFY(out[1].contains(",old,"));
+        QVERIFY2(r->warnings.contains("The file already has a column named prediction, so the predictions' column is "
+                                      "named prediction_2."),
+                 qPrintable(r->warnings.join('\n')));
+    }
+
     void missingColumnsAreListed()
     {
         writeAll(path("some.csv"), "x1,x2,cat_lo,whatever\n1,2,A,z\n");

@@ -145,8 +145,20 @@ QStringList wordsOf(const QString &text, int *total = nullptr)
     QStringList words;
     int count = 0;
     qsizetype start = -1;
-    for (qsizetype i = 0; i <= text.size(); ++i) {
-        const bool inWord = i < text.size() && text.at(i).isLetterOrNumber();
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i <= n;) {
+        // Whole code points, as Python's str.isalnum() sees them in the exported
+        // scorer: a letter outside the Basic Multilingual Plane is two UTF-16 units.
+        char32_t c = 0;
+        qsizetype width = 1;
+        if (i < n) {
+            c = text.at(i).unicode();
+            if (QChar::isHighSurrogate(c) && i + 1 < n && text.at(i + 1).isLowSurrogate()) {
+                c = QChar::surrogateToUcs4(text.at(i), text.at(i + 1));
+                width = 2;
+            }
+        }
+        const bool inWord = i < n && QChar::isLetterOrNumber(c);
         if (inWord && start < 0) {
             start = i;
         } else if (!inWord && start >= 0) {
@@ -154,6 +166,7 @@ QStringList wordsOf(const QString &text, int *total = nullptr)
             words << text.mid(start, i - start).toLower();
             start = -1;
         }
+        i += width;
     }
     if (total)
         *total = count;

@@ -259,6 +259,11 @@ def _levels(col, levels, n):
                     dtype=np.int64)
 
 
+def _lower(word):
+    """QString::toLower: each code point lower-cased on its own (no final-sigma rule)."""
+    return "".join(ch.lower() for ch in word)
+
+
 def _words(text):
     """wordsOf: the runs of letters and digits, lower-cased, in order (repeats kept)."""
     words, start = [], -1
@@ -267,10 +272,10 @@ def _words(text):
             if start < 0:
                 start = i
         elif start >= 0:
-            words.append(text[start:i].lower())
+            words.append(_lower(text[start:i]))
             start = -1
     if start >= 0:
-        words.append(text[start:].lower())
+        words.append(_lower(text[start:]))
     return words
 
 

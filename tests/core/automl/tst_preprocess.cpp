@@ -632,6 +632,31 @@ private Q_SLOTS:
         QCOMPARE(pre.error().code, ErrorCode::InvalidArgument);
     }
 
+    //! Words are runs of whole code points (a letter outside the Basic Multilingual Plane
+    //! is one letter, not two halves), lower-cased one code point at a time, as the
+    //! Python scorer does it (tst_python_export runs the same file through both).
+    void wordsAreWholeCodePoints()
+    {
+        auto csv = readCsv(QStringLiteral(EASEL_TEST_DATA_DIR "/automl/unicode_reviews.csv"));
+        QVERIFY(csv.ok());
+        const Table &t = *csv->table;
+        auto target = detectTarget(t, QStringLiteral("liked"));
+        QVERIFY(target.ok());
+        auto pre = Preprocessor::fit(t, range(0, t.rowCount()), *target, encodeTarget(t, *target), {});
+        QVERIFY2(pre.ok(), qPrintable(pre.error().message));
+        const FeatureMatrix x = pre->transform(t);
+        for (const QString &word : {QStringLiteral("i\u0307zmi\u0307r"), QStringLiteral("σοφοσ"),
+                                    QStringLiteral("𠀀x"), QStringLiteral("𝐁𝐀𝐃"), QStringLiteral("straße"),
+                                    QStringLiteral("ölçek"), QStringLiteral("ǆemal"), QStringLiteral("ｇｏｏｄ"),
+                                    QStringLiteral("½")})
+            QVERIFY2(x.names.contains(QStringLiteral("review has \"%1\"").arg(word)),
+                     qPrintable(word + QStringLiteral(" not in ") + x.names.join(QStringLiteral(" | "))));
+        // Row 0, "our stay staff Straße view a #0": seven words; the emoji is none.
+        const qsizetype count = x.names.indexOf(QStringLiteral("review (words)"));
+        QVERIFY(count >= 0);
+        QCOMPARE(x.values[size_t(count)], 7.0f);
+    }
+
     void titanic()
     {
         auto csv = readCsv(QStringLiteral(EASEL_SHARED_DATA_DIR "/titanic.csv"));

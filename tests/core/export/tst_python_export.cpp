@@ -10,6 +10,7 @@
 
 #include "export_test_util.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -57,6 +58,9 @@ private Q_SLOTS:
             << QJsonObject{{QStringLiteral("method"), QStringLiteral("platt")},
                            {QStringLiteral("slope"), 1.7},
                            {QStringLiteral("intercept"), -0.3}};
+        QTest::newRow("binary reviews, words in many scripts")
+            << QStringLiteral(EASEL_TEST_DATA_DIR "/automl/unicode_reviews.csv") << "liked" << QStringList{}
+            << QStringList{QStringLiteral("linear")} << keep;
         QTest::newRow("multiclass penguins") << "penguins.csv" << "species" << QStringList{} << QStringList{} << keep;
         QTest::newRow("multiclass penguins, trees and network, calibrated")
             << "penguins.csv" << "species" << QStringList{}
@@ -78,11 +82,11 @@ private Q_SLOTS:
         QFETCH(QStringList, dropped);
         QFETCH(QStringList, only);
         QFETCH(QJsonObject, calibration);
-        const QString data = file.section(QLatin1Char('.'), 0, 0) + QString::number(only.size());
+        const QString data = QFileInfo(file).completeBaseName() + QString::number(only.size());
         const QString stem = data + (calibration.isEmpty() ? QString() : QStringLiteral("_calibrated"));
         const QString train = path(data + QStringLiteral("_train.csv"));
         const QString test = path(data + QStringLiteral("_test.csv"));
-        QVERIFY(splitCsv(sharedData(file), train, test));
+        QVERIFY(splitCsv(QFileInfo(file).isAbsolute() ? file : sharedData(file), train, test));
 
         QStringList families{QStringLiteral("xgboost"), QStringLiteral("linear")};
         if (m_registry.families().contains(QStringLiteral("mlp")))

@@ -23,7 +23,8 @@ constexpr float kNaNf = std::numeric_limits<float>::quiet_NaN();
 constexpr int64_t kMsPerDay = 86400000;
 constexpr int kFormatVersion = 1;
 // Free text: the words in at least kMinWordRows training rows (and a thousandth of them)
-// but not in every one, at most kMaxWords of the most frequent, each a 0/1 feature.
+// but not in every one, at most kMaxWords of those that go most with the target on the
+// training rows, each a 0/1 feature.
 constexpr int kMaxWords = 100;
 constexpr size_t kMinWordRows = 5;
 // Saved with this version only when a column reads words, so that other models stay
@@ -696,50 +697,152 @@ void fitTargetEncoding(ColumnPlan &plan, const std::vector<size_t> &rows, const 
     }
 }
 
+//! How strongly a word goes with the target on the training rows that have one: for
+//! classes, the chi-square statistic of the word's presence against the class; for a
+//! number, the F statistic of the mean with the word against the mean without it.
+//! Both grow with the evidence, so a frequent word with a clear link ranks first.
+struct WordTargetStats
+{
+    bool classes = false;
+    std::vector<double> total;  //!< classes: rows per class; number: {rows, Σy, Σy²}
+
+    void add(std::vector<double> &into, const std::vector<double> &text) const
+    {
+        if (into.empty())
+            into.assign(text.size(), 0.0);
+        for (size_t k = 0; k < text.size(); ++k)
+            into[k] += text[k];
+    }
+
+    double score(const std::vector<double> &with) const
+    {
+        if (with.empty())
+            return 0;
+        if (classes) {
+            double n = 0, all = 0;
+            for (size_t k = 0; k < total.size(); ++k) {
+                n += with[k];
+                all += total[k];
+            }
+            if (n <= 0 || n >= all)
+                return 0;
+            double chi = 0;
+            for (size_t k = 0; k < total.size(); ++k) {
+                if (total[k] <= 0)
+                    continue;
+                // Rows of class k with the word against the expected e1, and without it
+                // against e0: both differ from what is expected by the same amount.
+                const double e1 = n * total[k] / all, e0 = (all - n) * total[k] / all;
+                const double d = with[k] - e1;
+                chi += d * d / e1 + d * d / e0;
+            }
+            return chi;
+        }
+        const double all = total[0], n = with[0];
+        if (n <= 0 || n >= all)
+            return 0;
+        const double mean = total[1] / all;
+        const double var = total[2] / all - mean * mean;
+        if (!(var > 1e-12))
+            return 0;
+        const double in = with[1] / n, out = (total[1] - with[1]) / (all - n);
+        return (in - out) * (in - out) * n * (all - n) / all / var;
+    }
+};
+
 //! Fits a free-text column as words (see kMaxWords): false, with why in whyNot, when
 //! no word qualifies. Row texts are read once per distinct text.
-bool fitWords(ColumnPlan &plan, const Column &col, const std::vector<size_t> &rows, QString *whyNot)
+bool fitWords(ColumnPlan &plan, const Column &col, const std::vector<size_t> &rows, const TargetInfo &target,
+              const std::vector<float> &y, QString *whyNot)
 {
-    std::map<QString, size_t> rowsWith;  // sorted, so ties below break by the word
+    WordTargetStats stats;
+    stats.classes = target.problem != ProblemType::Regression;
+    const size_t width = stats.classes ? size_t(std::max<qsizetype>(2, target.classLabels.size())) : 3;
+    stats.total.assign(width, 0.0);
+    // One row's share of the statistics (empty when the row has no target value).
+    const auto ofRow = [&](size_t r, std::vector<double> &into) {
+        const float t = r < y.size() ? y[r] : kNaNf;
+        if (std::isnan(t))
+            return;
+        if (into.empty())
+            into.assign(width, 0.0);
+        if (stats.classes) {
+            if (t >= 0 && size_t(t) < width)
+                into[size_t(t)] += 1;
+        } else {
+            into[0] += 1;
+            into[1] += double(t);
+            into[2] += double(t) * double(t);
+        }
+    };
+
+    struct Seen
+    {
+        size_t rows = 0;
+        std::vector<double> target;
+    };
+    std::map<QString, Seen> rowsWith;  // sorted, so ties below break by the word
     size_t present = 0;
     double sum = 0, squares = 0;
-    const auto count = [&](const QString &text, size_t times) {
+    const auto count = [&](const QString &text, size_t times, const std::vector<double> &targetShare) {
         int total = 0;
-        for (const QString &word : wordsOf(text, &total))
-            rowsWith[word] += times;
+        for (const QString &word : wordsOf(text, &total)) {
+            Seen &seen = rowsWith[word];
+            seen.rows += times;
+            if (!targetShare.empty())
+                stats.add(seen.target, targetShare);
+        }
+        if (!targetShare.empty())
+            stats.add(stats.total, targetShare);
         present += times;
         sum += double(total) * double(times);
         squares += double(total) * double(total) * double(times);
     };
     if (col.storage() == Storage::String) {
         std::vector<size_t> perCode(col.dictionary().size(), 0);
+        std::vector<std::vector<double>> targetPerCode(col.dictionary().size());
         for (size_t r : rows)
-            if (const int32_t code = col.codes()[r]; code >= 0)
+            if (const int32_t code = col.codes()[r]; code >= 0) {
                 ++perCode[size_t(code)];
+                ofRow(r, targetPerCode[size_t(code)]);
+            }
         for (size_t c = 0; c < perCode.size(); ++c)
             if (perCode[c])
-                count(QString::fromStdString(col.dictionary()[c]), perCode[c]);
+                count(QString::fromStdString(col.dictionary()[c]), perCode[c], targetPerCode[c]);
     } else {
+        std::vector<double> share;
         for (size_t r : rows)
-            if (!col.isMissing(r))
-                count(col.textAt(r), 1);
+            if (!col.isMissing(r)) {
+                share.clear();
+                ofRow(r, share);
+                count(col.textAt(r), 1, share);
+            }
     }
     const size_t least = std::max(kMinWordRows, size_t(std::ceil(0.001 * double(present))));
-    std::vector<std::pair<size_t, QString>> kept;
-    for (const auto &[word, n] : rowsWith)
-        if (n >= least && n < present)  // in every row, a word tells nothing
-            kept.emplace_back(n, word);
+    struct Kept
+    {
+        double score;
+        size_t rows;
+        QString word;
+    };
+    std::vector<Kept> kept;
+    for (const auto &[word, seen] : rowsWith)
+        if (seen.rows >= least && seen.rows < present)  // in every row, a word tells nothing
+            kept.push_back({stats.score(seen.target), seen.rows, word});
     if (kept.empty()) {
         *whyNot = QStringLiteral("no word in it is in %1 rows or more").arg(least);
         return false;
     }
-    std::stable_sort(kept.begin(), kept.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    // The strongest link first; then the more frequent word; then by the word (the map's order).
+    std::stable_sort(kept.begin(), kept.end(), [](const Kept &a, const Kept &b) {
+        return a.score != b.score ? a.score > b.score : a.rows > b.rows;
+    });
     if (kept.size() > size_t(kMaxWords))
         kept.resize(size_t(kMaxWords));
     plan.kind = Kind::Words;
     plan.levels.clear();
-    for (const auto &[n, word] : kept)
-        plan.levels << word;
+    for (const Kept &k : kept)
+        plan.levels << k.word;
     plan.indicator = plan.scaled && present < rows.size();
     if (plan.scaled) {
         plan.mean = sum / double(present);
@@ -843,7 +946,7 @@ Result<Preprocessor> Preprocessor::fit(const Table &table, const std::vector<siz
         // Free text: read as words, or dropped when no word repeats enough.
         const auto freeText = [&](size_t distinct, size_t present) {
             QString whyNot;
-            if (fitWords(plan, col, rows, &whyNot))
+            if (fitWords(plan, col, rows, target, y, &whyNot))
                 p.plans.push_back(std::move(plan));
             else
                 drop(QStringLiteral("looks like free text (%1 different values in %2 rows), and %3")

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <random>
 
 using namespace easel;
 
@@ -630,6 +631,49 @@ private Q_SLOTS:
         auto pre = Preprocessor::fit(t, range(0, 30), target, encodeTarget(t, target), {});
         QVERIFY(!pre.ok());
         QCOMPARE(pre.error().code, ErrorCode::InvalidArgument);
+    }
+
+    //! With more qualifying words than features, those that go with the target are kept,
+    //! not the most frequent: 150 filler words, each in about 40 % of the rows and
+    //! unrelated to the target, and "signal", in a tenth of the rows (all of them "yes" /
+    //! high). By frequency, "signal" would be the last word of all.
+    void wordsThatGoWithTheTargetAreKept_data()
+    {
+        QTest::addColumn<bool>("classes");
+        QTest::newRow("binary") << true;
+        QTest::newRow("regression") << false;
+    }
+    void wordsThatGoWithTheTargetAreKept()
+    {
+        QFETCH(bool, classes);
+        std::mt19937 rng(17);
+        QStringList review, ys;
+        std::vector<double> values;
+        for (int i = 0; i < 400; ++i) {
+            QStringList words;
+            for (int w = 0; w < 150; ++w)
+                if (rng() % 100 < 40)
+                    words << QStringLiteral("filler%1").arg(w);
+            const bool signal = i % 10 == 0;
+            if (signal)
+                words << QStringLiteral("signal");
+            review << words.join(QLatin1Char(' ')) + QStringLiteral(" #%1").arg(i);
+            const bool yes = signal || rng() % 2 == 0;
+            ys << (yes ? QStringLiteral("yes") : QStringLiteral("no"));
+            values.push_back(signal ? 10.0 + double(rng() % 50) / 10.0 : double(rng() % 100) / 10.0 + 0.05);
+        }
+        Table t = classes ? tableOf({stringColumn(QStringLiteral("review"), review, ColumnType::Text),
+                                     stringColumn(QStringLiteral("y"), ys)})
+                          : tableOf({stringColumn(QStringLiteral("review"), review, ColumnType::Text),
+                                     realColumn(QStringLiteral("y"), values)});
+        auto target = detectTarget(t, QStringLiteral("y"));
+        QVERIFY(target.ok());
+        auto pre = Preprocessor::fit(t, range(0, 400), *target, encodeTarget(t, *target), {});
+        QVERIFY2(pre.ok(), qPrintable(pre.error().message));
+        const FeatureMatrix x = pre->transform(t, range(0, 1));
+        QCOMPARE(x.cols, size_t(1 + 100));  // the word count, then the 100 words kept
+        // The strongest link comes first.
+        QCOMPARE(x.names.at(1), QStringLiteral("review has \"signal\""));
     }
 
     //! Words are runs of whole code points (a letter outside the Basic Multilingual Plane

@@ -440,6 +440,7 @@ void PredictPage::buildForm()
             if (std::isfinite(typical))
                 edit->setText(plainNumber(typical, integer));
             edit->setAlignment(Qt::AlignRight);
+            edit->setProperty("easelNumber", true);
             connect(edit, &QLineEdit::textChanged, this, &PredictPage::schedulePrediction);
             field = edit;
         }
@@ -494,8 +495,10 @@ QMap<QString, QString> PredictPage::formValues() const
     for (const auto &[name, w] : m_fields) {
         if (auto *box = qobject_cast<QComboBox *>(w))
             values.insert(name, box->currentText().trimmed());
-        else if (auto *edit = qobject_cast<QLineEdit *>(w))
-            values.insert(name, edit->text().trimmed().remove(QLocale::system().groupSeparator()));
+        else if (auto *edit = qobject_cast<QLineEdit *>(w))  // "1,250" is 1250, but "Braund, Mr." keeps its comma
+            values.insert(name, edit->property("easelNumber").toBool()
+                                    ? edit->text().trimmed().remove(QLocale::system().groupSeparator())
+                                    : edit->text().trimmed());
         else if (auto *date = qobject_cast<QDateTimeEdit *>(w))
             values.insert(name, qobject_cast<QDateEdit *>(w) ? date->date().toString(Qt::ISODate)
                                                               : date->dateTime().toString(Qt::ISODate));

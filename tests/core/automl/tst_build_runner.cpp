@@ -603,10 +603,7 @@ private Q_SLOTS:
         QVERIFY(table);
         TrainerRegistry registry;
         registry.add(std::make_unique<TimidTrainer>());
-        BuildSpec spec;
-        spec.target = QStringLiteral("y");
-        spec.threads = 1;
-        spec.timeLimitSeconds = 20;
+        BuildSpec spec = spySpec(20);
         spec.families = {QStringLiteral("timid")};
         spec.metric = Metric::LogLoss;
         Result<BuildResult> plain = runBuild(*table->table, spec, registry);

@@ -87,6 +87,24 @@ private Q_SLOTS:
         QVERIFY(!text.contains(QRegularExpression(QStringLiteral("https?://|src=|href=|<script|<link|url\\("))));
     }
 
+    //! A model whose probabilities were calibrated says so, and how.
+    void calibration()
+    {
+        ModelBundle b = sampleBundle(QStringLiteral("binary"));
+        const QString sentence = QStringLiteral("calibrated on the validation rows");
+        Result<QByteArray> plain = makeModelReport(b, nullptr);
+        QVERIFY(plain);
+        QVERIFY(!QString::fromUtf8(*plain).contains(sentence));
+        b.manifest.insert(QStringLiteral("calibration"), QJsonObject{{QStringLiteral("method"), QStringLiteral("platt")},
+                                                                     {QStringLiteral("slope"), 2.5},
+                                                                     {QStringLiteral("intercept"), -0.25}});
+        Result<QByteArray> html = makeModelReport(b, nullptr);
+        QVERIFY(html);
+        const QString text = QString::fromUtf8(*html);
+        QVERIFY(text.contains(QStringLiteral("The models were chosen for Accuracy, which does not check")));
+        QVERIFY(text.contains(sentence + QStringLiteral(" (Platt scaling (slope 2.5, intercept -0.25))")));
+    }
+
     void confusionMatrix()
     {
         const ModelBundle b = sampleBundle(QStringLiteral("binary"));

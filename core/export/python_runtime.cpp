@@ -593,7 +593,8 @@ def calibrate(p):
     if method == "platt":
         q = np.clip(q, 1e-7, 1.0 - 1e-7)
         t = c["slope"] * np.log(q / (1.0 - q)) + c["intercept"]
-        out = 1.0 / (1.0 + np.exp(-t))
+        with np.errstate(over="ignore"):  # exp(-t) past the float range is inf, and the probability 0, as in Easel
+            out = 1.0 / (1.0 + np.exp(-t))
     elif method == "temperature":
         t = np.log(np.maximum(q, 1e-7)) * (1.0 / c["temperature"])
         t = np.exp(t - t.max(axis=1, keepdims=True))

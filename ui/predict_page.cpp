@@ -440,7 +440,7 @@ void PredictPage::buildForm()
             if (std::isfinite(typical))
                 edit->setText(plainNumber(typical, integer));
             edit->setAlignment(Qt::AlignRight);
-            edit->setProperty("easelNumber", true);
+            edit->setProperty(kNumberField, true);
             connect(edit, &QLineEdit::textChanged, this, &PredictPage::schedulePrediction);
             field = edit;
         }
@@ -489,16 +489,20 @@ bool PredictPage::setValue(const QString &column, const QString &text)
     return false;
 }
 
+QString formFieldText(const QLineEdit *field)
+{
+    const QString text = field->text().trimmed();
+    return field->property(kNumberField).toBool() ? QString(text).remove(QLocale::system().groupSeparator()) : text;
+}
+
 QMap<QString, QString> PredictPage::formValues() const
 {
     QMap<QString, QString> values;
     for (const auto &[name, w] : m_fields) {
         if (auto *box = qobject_cast<QComboBox *>(w))
             values.insert(name, box->currentText().trimmed());
-        else if (auto *edit = qobject_cast<QLineEdit *>(w))  // "1,250" is 1250, but "Braund, Mr." keeps its comma
-            values.insert(name, edit->property("easelNumber").toBool()
-                                    ? edit->text().trimmed().remove(QLocale::system().groupSeparator())
-                                    : edit->text().trimmed());
+        else if (auto *edit = qobject_cast<QLineEdit *>(w))
+            values.insert(name, formFieldText(edit));
         else if (auto *date = qobject_cast<QDateTimeEdit *>(w))
             values.insert(name, qobject_cast<QDateEdit *>(w) ? date->date().toString(Qt::ISODate)
                                                               : date->dateTime().toString(Qt::ISODate));

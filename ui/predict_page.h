@@ -13,6 +13,7 @@
 class QComboBox;
 class QFormLayout;
 class QLabel;
+class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QStackedWidget;
@@ -23,6 +24,12 @@ namespace easel {
 
 class BackgroundJob;
 class ChartWidget;
+
+//! The text of a prediction-form field as the model reads it: trimmed, and for a
+//! number field (property kNumberField set) without the locale's thousands
+//! separators, so "1,250" is 1250 while the text "Braund, Mr. Owen" keeps its comma.
+inline constexpr char kNumberField[] = "easelNumber";
+QString formFieldText(const QLineEdit *field);
 
 //! Step 5: use a model. *One row*: a form generated from the model's input
 //! schema; the answer, its probabilities and the per-column "why" update as

@@ -1,7 +1,11 @@
-// The studio's plain words for candidates: what sets each apart on the leaderboard.
+// The studio's plain words for candidates (what sets each apart on the leaderboard), and
+// how the prediction form reads what is typed.
+#include "background_job.h"
+#include "predict_page.h"
 #include "studio_words.h"
 
 #include <QJsonArray>
+#include <QLineEdit>
 #include <QLocale>
 #include <QTest>
 
@@ -21,6 +25,18 @@ class TestStudioWords : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    //! A number field drops thousands separators; a text field keeps every comma.
+    void formFieldsReadAsTheModelExpects()
+    {
+        QLineEdit text;
+        text.setText(QStringLiteral("  Braund, Mr. Owen Harris "));
+        QCOMPARE(formFieldText(&text), QStringLiteral("Braund, Mr. Owen Harris"));
+        QLineEdit number;
+        number.setProperty(kNumberField, true);
+        number.setText(QStringLiteral("1") + QLocale::system().groupSeparator() + QStringLiteral("250"));
+        QCOMPARE(formFieldText(&number), QStringLiteral("1250"));
+    }
+
     void boostedTreesShowDepthRateAndRounds()
     {
         const QJsonObject p{{"max_depth", 6}, {"learning_rate", 0.05}, {"subsample", 0.8}};

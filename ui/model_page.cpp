@@ -561,6 +561,8 @@ void ModelsPage::fillSettings(const LoadedModel &m)
     for (const QString &f : memberFamilies(m.manifest))
         members << words::family(f);
     html += row(QStringLiteral("Combines"), members.join(QStringLiteral(", ")).toHtmlEscaped());
+    if (const QString p = words::probabilities(m.manifest); !p.isEmpty())
+        html += row(QStringLiteral("Probabilities"), p.toHtmlEscaped());
     QStringList dropped;
     for (const QJsonValue &v : m.manifest.value(QStringLiteral("dropped_columns")).toArray())
         dropped << QStringLiteral("<b>%1</b>: %2").arg(v.toObject().value(QStringLiteral("column")).toString().toHtmlEscaped(),

@@ -299,4 +299,17 @@ QString duration(double seconds)
     return QStringLiteral("%1 h %2 min").arg(minutes / 60).arg(minutes % 60);
 }
 
+QString probabilities(const QJsonObject &manifest)
+{
+    if (manifest.value(QStringLiteral("problem_type")).toString() == QLatin1String("regression"))
+        return {};
+    if (!manifest.value(QStringLiteral("calibration")).toObject().isEmpty()) {
+        Metric metric = Metric::Auc;
+        metricFromName(manifest.value(QStringLiteral("metric")).toString(), &metric);
+        return QStringLiteral("Adjusted on the validation rows, so that 70 % means right about 7 times in 10 (%1 "
+                              "alone does not check that)").arg(metricLabel(metric));
+    }
+    return QStringLiteral("As the models give them");
+}
+
 } // namespace easel::words

@@ -56,6 +56,10 @@ QString duration(double seconds);
 //! Where a build computed, from the manifest's build settings: "CPU", "GPU", "GPU for
 //! gradient-boosted trees; CPU for linear model", "CPU (no GPU could be used)".
 QString compute(const QJsonObject &build);
+//! How a classification model's probabilities came about, from its manifest: as its
+//! models give them, or calibrated on the validation rows because the metric it was
+//! built for does not judge them. Empty for regression.
+QString probabilities(const QJsonObject &manifest);
 
 } // namespace words
 } // namespace easel

@@ -25,6 +25,16 @@ class TestStudioWords : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void probabilitiesSayWhetherTheyWereCalibrated()
+    {
+        QJsonObject m{{"problem_type", "binary"}, {"metric", "auc"}};
+        QCOMPARE(words::probabilities(m), QStringLiteral("As the models give them"));
+        m.insert("calibration", QJsonObject{{"method", "platt"}, {"slope", 1.4}, {"intercept", 0.1}});
+        QCOMPARE(words::probabilities(m), QStringLiteral("Adjusted on the validation rows, so that 70 % means right "
+                                                         "about 7 times in 10 (AUC alone does not check that)"));
+        QVERIFY(words::probabilities({{"problem_type", "regression"}}).isEmpty());
+    }
+
     //! A number field drops thousands separators; a text field keeps every comma.
     void formFieldsReadAsTheModelExpects()
     {

@@ -838,14 +838,14 @@ Result<BuildResult> Runner::finish()
     // An ensemble chosen for a ranking or label metric may rank well with probabilities
     // far from the truth; a log-loss ensemble is already chosen for them.
     if (m_metric != Metric::LogLoss) {
-        const double before = computeMetric(Metric::LogLoss, m_target.problem, m_truth, ensemble);
-        result.calibration = fitCalibration(m_target.problem, m_truth, ensemble);
+        double before = 0, after = 0;
+        result.calibration = fitCalibration(m_target.problem, m_truth, ensemble, 0.005, &before, &after);
         if (result.calibration.active()) {
             result.calibration.apply(&ensemble);
             log(QStringLiteral("Probabilities recalibrated on the validation rows (%1): log loss %2 → %3.")
                     .arg(result.calibration.describe())
                     .arg(before, 0, 'g', 4)
-                    .arg(computeMetric(Metric::LogLoss, m_target.problem, m_truth, ensemble), 0, 'g', 4));
+                    .arg(after, 0, 'g', 4));
         }
     }
     result.ensembleScore = scoreOf(ensemble);

@@ -190,7 +190,7 @@ Result<Calibration> Calibration::fromJson(const QJsonObject &json)
 }
 
 Calibration fitCalibration(ProblemType problem, const std::vector<float> &truth, const Predictions &pred,
-                           double minRelativeGain)
+                           double minRelativeGain, double *logLossBefore, double *logLossAfter)
 {
     Calibration none;
     if (problem == ProblemType::Regression || pred.rows != truth.size())
@@ -257,6 +257,10 @@ Calibration fitCalibration(ProblemType problem, const std::vector<float> &truth,
     const double after = computeMetric(Metric::LogLoss, problem, truth, calibrated);
     if (!std::isfinite(before) || !std::isfinite(after) || before - after < minRelativeGain * before)
         return none;
+    if (logLossBefore)
+        *logLossBefore = before;
+    if (logLossAfter)
+        *logLossAfter = after;
     return fitted;
 }
 

@@ -44,7 +44,9 @@ struct Calibration
 //! Fits the map on out-of-fold predictions of a classification problem (rows with NaN
 //! truth or predictions are skipped). Returns none for regression, for fewer than 20
 //! usable rows, and when the map lowers the log loss by less than minRelativeGain.
+//! logLossBefore / logLossAfter (optional): the log loss without and with the map kept.
 Calibration fitCalibration(ProblemType problem, const std::vector<float> &truth, const Predictions &pred,
-                           double minRelativeGain = 0.005);
+                           double minRelativeGain = 0.005, double *logLossBefore = nullptr,
+                           double *logLossAfter = nullptr);
 
 } // namespace easel

@@ -1,5 +1,6 @@
 #include "export/bundle_export.h"
 
+#include "automl/calibration.h"
 #include "automl/metrics.h"
 #include "automl/preprocess.h"
 #include "automl/trainer_registry.h"
@@ -223,17 +224,20 @@ Result<ExportOutcome> exportModels(const ModelBundle &bundle, TrainerRegistry &r
 
     // The ensemble's probabilities are calibrated after the members are averaged.
     const QJsonObject calibration = m.value(QStringLiteral("calibration")).toObject();
+    Result<Calibration> map = Calibration::fromJson(calibration);
+    if (!map)
+        return R(map.error());
     QString calibrationText;
-    if (calibration.value(QStringLiteral("method")).toString() == QLatin1String("platt"))
+    if (map->kind == Calibration::Kind::Platt)
         calibrationText = QStringLiteral("calibrate the average p as Easel does:\n"
                                          "  p' = 1 / (1 + exp(-(%1 * ln(p / (1 - p)) + %2))), p first clipped to "
                                          "[1e-7, 1 - 1e-7].")
-                              .arg(calibration.value(QStringLiteral("slope")).toDouble(), 0, 'g', 17)
-                              .arg(calibration.value(QStringLiteral("intercept")).toDouble(), 0, 'g', 17);
-    else if (calibration.value(QStringLiteral("method")).toString() == QLatin1String("temperature"))
+                              .arg(map->slope, 0, 'g', 17)
+                              .arg(map->intercept, 0, 'g', 17);
+    else if (map->kind == Calibration::Kind::Temperature)
         calibrationText = QStringLiteral("calibrate the average probabilities as Easel does: raise each (at least "
                                          "1e-7) to the power 1 / %1, then divide by their sum.")
-                              .arg(calibration.value(QStringLiteral("temperature")).toDouble(), 0, 'g', 17);
+                              .arg(map->temperature, 0, 'g', 17);
 
     if (pieces.size() == 1) {
         const Piece &p = pieces.front();

@@ -399,14 +399,14 @@ Result<BatchReport> predictCsv(const Predictor &predictor, const QString &input,
     }
     {
         const QStringList added = predictionColumnNames(header, labels, classification);
+        const QStringList usual = predictionColumnNames({}, labels, classification);
         QByteArray line = headerBytes;
         for (qsizetype i = 0; i < added.size(); ++i) {
             line += dialect.delimiter;
             appendText(line, added[i], dialect);
-            const QString usual = i == 0 ? QStringLiteral("prediction") : QStringLiteral("probability_") + labels[i - 1];
-            if (added[i] != usual)
+            if (added[i] != usual[i])
                 report.warnings << QStringLiteral("The file already has a column named %1, so the predictions' "
-                                                  "column is named %2.").arg(usual, added[i]);
+                                                  "column is named %2.").arg(usual[i], added[i]);
         }
         line += '\n';
         out.write(line);
